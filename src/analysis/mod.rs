@@ -1,0 +1,257 @@
+//! Text analysis: segmentation → per-language normalization → stopwords → stemming.
+//!
+//! One [`Analyzer`] per [`Lang`], built once and shared. The same analyzer runs
+//! at index time (through [`tokenizer::KorpusTokenizer`], registered in tantivy
+//! under [`Lang::analyzer_name`]), at query time (tantivy's query parser uses the
+//! registered tokenizer), and in statistics and themes (through
+//! [`Analyzer::analyze`]). The terms search sees are the terms statistics count.
+//!
+//! Each language plugs in through the [`Language`] trait in `lang/<code>.rs`.
+
+pub mod segment;
+pub mod tokenizer;
+
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::lang::{self, Lang};
+
+/// Words longer than this many bytes are not indexed (they are URLs, base64
+/// or garbage). 200 bytes keeps every real word of every language: a 40-letter
+/// German compound is < 50 bytes, a 30-letter Russian or Arabic word 60.
+pub const MAX_TERM_BYTES: usize = 200;
+
+/// What a stemmer did to a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stemmed<'a> {
+    /// The term to index.
+    pub term: Cow<'a, str>,
+    /// The rule that fired, for `analyze --explain` (None: unchanged).
+    pub rule: Option<&'static str>,
+}
+
+impl<'a> Stemmed<'a> {
+    /// The word unchanged.
+    pub fn unchanged(word: &'a str) -> Self {
+        Stemmed { term: Cow::Borrowed(word), rule: None }
+    }
+}
+
+/// How a word joins its neighbour (Persian writes prefixes and suffixes with a
+/// space, a ZWNJ or nothing: `می روم` / `می‌روم` / `میروم`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Join {
+    /// Separate words.
+    No,
+    /// The two words are one word, written with a space.
+    Join,
+}
+
+/// One language's analysis rules. Implemented in `lang/<code>.rs`.
+pub trait Language: Send + Sync {
+    /// Lowercase and normalize one word (orthography, digits, diacritics),
+    /// appending the result to `out`. Must be idempotent.
+    fn normalize(&self, word: &str, out: &mut String);
+    /// Whether a normalized word is a stopword.
+    fn is_stopword(&self, normalized: &str) -> bool;
+    /// Stem a normalized word that is not a stopword.
+    fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a>;
+    /// Extra terms indexed at the same position (compound parts, diacritic-folded
+    /// forms). Default: none.
+    fn extra_terms(&self, _normalized: &str, _term: &str, _out: &mut Vec<String>) {}
+    /// Whether normalized word `prev` and normalized word `next`, separated only
+    /// by spaces, form one word. Default: never.
+    fn join(&self, _prev: &str, _next: &str) -> Join {
+        Join::No
+    }
+}
+
+/// One analyzed word of a text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Token {
+    /// Byte offset of the word's start in the analyzed text.
+    pub start: usize,
+    /// Byte offset just past the word's end.
+    pub end: usize,
+    /// Word position (counts stopwords too, so phrase queries line up).
+    pub position: u32,
+    /// Sentence number within the text (0-based).
+    pub sentence: u32,
+    /// The normalized form.
+    pub normalized: String,
+    /// Whether the word is a stopword (not indexed).
+    pub stop: bool,
+    /// The indexed term (the stem; the normalized form for stopwords).
+    pub term: String,
+    /// Extra terms indexed at the same position.
+    pub extra: Vec<String>,
+    /// The stemming rule that fired, if any.
+    pub rule: Option<&'static str>,
+}
+
+impl Token {
+    /// The surface form in `text` (the text this token was analyzed from).
+    pub fn surface<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// The analyzer for one language.
+pub struct Analyzer {
+    lang: Lang,
+    rules: &'static dyn Language,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Analyzer({})", self.lang)
+    }
+}
+
+/// Undetermined text: lowercase and fold digits, no stopwords, no stemming.
+struct Neutral;
+
+impl Language for Neutral {
+    fn normalize(&self, word: &str, out: &mut String) {
+        lang::push_lower_folded_digits(word, out);
+    }
+    fn is_stopword(&self, _normalized: &str) -> bool {
+        false
+    }
+    fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
+        Stemmed::unchanged(normalized)
+    }
+}
+
+static NEUTRAL: Neutral = Neutral;
+
+impl Analyzer {
+    /// The shared analyzer of a language.
+    pub fn get(lang: Lang) -> &'static Analyzer {
+        static ANALYZERS: OnceLock<Vec<Analyzer>> = OnceLock::new();
+        let all = ANALYZERS.get_or_init(|| {
+            Lang::ALL
+                .iter()
+                .map(|&l| Analyzer { lang: l, rules: rules_for(l) })
+                .collect()
+        });
+        &all[Lang::ALL.iter().position(|&l| l == lang).expect("every Lang is in ALL")]
+    }
+
+    /// The language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The language's rules.
+    pub fn rules(&self) -> &'static dyn Language {
+        self.rules
+    }
+
+    /// Analyze a text into tokens (stopwords included, marked `stop`).
+    pub fn analyze(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        self.analyze_into(text, &mut out);
+        out
+    }
+
+    /// Analyze a text, appending to `out` (lets callers reuse the buffer).
+    pub fn analyze_into(&self, text: &str, out: &mut Vec<Token>) {
+        let rules = self.rules;
+        let mut position = 0u32;
+        let mut sentence = 0u32;
+        let mut prev_end = 0usize;
+        let mut pending_break = false;
+        let mut words = segment::words(text).peekable();
+        while let Some((start, mut end)) = words.next() {
+            if segment::has_sentence_break(&text[prev_end..start]) && !out.is_empty() {
+                pending_break = true;
+            }
+            if pending_break {
+                sentence += 1;
+                pending_break = false;
+            }
+            let word = &text[start..end];
+            if word.len() > MAX_TERM_BYTES {
+                prev_end = end;
+                position += 1;
+                continue;
+            }
+            let mut normalized = String::with_capacity(word.len());
+            rules.normalize(word, &mut normalized);
+            // Join words written apart (Persian می روم, کتاب ها).
+            while let Some(&(nstart, nend)) = words.peek() {
+                let gap = &text[end..nstart];
+                if !gap.chars().all(|c| c == ' ' || c == '\u{200c}') || gap.is_empty() {
+                    break;
+                }
+                let mut next = String::new();
+                rules.normalize(&text[nstart..nend], &mut next);
+                if rules.join(&normalized, &next) == Join::No {
+                    break;
+                }
+                normalized.push('\u{200c}');
+                normalized.push_str(&next);
+                let mut again = String::with_capacity(normalized.len());
+                rules.normalize(&normalized, &mut again);
+                normalized = again;
+                end = nend;
+                words.next();
+            }
+            if normalized.is_empty() {
+                prev_end = end;
+                continue;
+            }
+            let stop = rules.is_stopword(&normalized);
+            let (term, rule, extra) = if stop {
+                (normalized.clone(), None, Vec::new())
+            } else {
+                let s = rules.stem(&normalized);
+                let term = s.term.into_owned();
+                let mut extra = Vec::new();
+                rules.extra_terms(&normalized, &term, &mut extra);
+                extra.retain(|e| e != &term && !e.is_empty());
+                (term, s.rule, extra)
+            };
+            out.push(Token { start, end, position, sentence, normalized, stop, term, extra, rule });
+            position += 1;
+            prev_end = end;
+        }
+    }
+}
+
+fn rules_for(l: Lang) -> &'static dyn Language {
+    match l {
+        Lang::Ar => &lang::ar::Arabic,
+        Lang::De => &lang::de::German,
+        Lang::Fa => &lang::fa::Persian,
+        Lang::Ru => &lang::ru::Russian,
+        Lang::Sl => &lang::sl::Slovenian,
+        Lang::Und => &NEUTRAL,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_stopwords_and_sentences_advance() {
+        let toks = Analyzer::get(Lang::De).analyze("Die Kunden sind da. Neue Kunden!");
+        assert_eq!(toks[0].position, 0);
+        assert!(toks[0].stop);
+        let neue = toks.iter().find(|t| t.normalized == "neue").unwrap();
+        assert_eq!(neue.sentence, 1);
+    }
+
+    #[test]
+    fn offsets_point_at_surface() {
+        let text = "Привет, ёжик! Клиенты довольны.";
+        for t in Analyzer::get(Lang::Ru).analyze(text) {
+            assert!(text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            assert!(!t.surface(text).is_empty());
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Corpus statistics over the analyzer's terms.

@@ -1,0 +1,1 @@
+//! Recurring themes within and across languages.
