@@ -1,0 +1,115 @@
+//! The types that flow from the index to statistics and themes.
+//!
+//! [`StoredDoc`] is a document as stored in the index; [`AnalyzedDoc`] adds
+//! its analyzed tokens (the very terms the index holds). Statistics and themes
+//! consume `AnalyzedDoc`s in a deterministic order (sorted by id), in batches,
+//! so that memory stays bounded and results do not depend on thread count.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::analysis::{Analyzer, Token};
+use crate::lang::Lang;
+
+/// A span of a document in one language (see `detect::Segment`).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct LangSpan {
+    /// Byte offset of the start in `body`.
+    pub start: usize,
+    /// Byte offset past the end in `body`.
+    pub end: usize,
+    /// Language of the span.
+    pub lang: Lang,
+}
+
+/// A document as stored in the index.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredDoc {
+    /// Document id.
+    pub id: String,
+    /// Source path.
+    pub path: String,
+    /// Main language.
+    pub lang: Lang,
+    /// Title, if any.
+    pub title: Option<String>,
+    /// The full text.
+    pub body: String,
+    /// Language spans covering `body` (one span when the document is in one language).
+    pub spans: Vec<LangSpan>,
+    /// Metadata fields.
+    pub meta: Map<String, Value>,
+}
+
+/// A document with its tokens, each analyzed with the language of its span.
+#[derive(Debug, Clone)]
+pub struct AnalyzedDoc {
+    /// The document.
+    pub doc: StoredDoc,
+    /// Tokens in text order (stopwords included, marked `stop`); offsets index `doc.body`.
+    pub tokens: Vec<Token>,
+    /// Language of each token (parallel to `tokens`).
+    pub token_langs: Vec<Lang>,
+}
+
+impl AnalyzedDoc {
+    /// Analyze a stored document span by span.
+    pub fn new(doc: StoredDoc) -> Self {
+        let mut tokens = Vec::new();
+        let mut token_langs = Vec::new();
+        let whole = [LangSpan { start: 0, end: doc.body.len(), lang: doc.lang }];
+        let spans: &[LangSpan] = if doc.spans.is_empty() { &whole } else { &doc.spans };
+        let mut position_base = 0u32;
+        let mut sentence_base = 0u32;
+        for span in spans {
+            let text = &doc.body[span.start..span.end];
+            let before = tokens.len();
+            Analyzer::get(span.lang).analyze_into(text, &mut tokens);
+            for t in &mut tokens[before..] {
+                t.start += span.start;
+                t.end += span.start;
+                t.position += position_base;
+                t.sentence += sentence_base;
+            }
+            if let Some(last) = tokens.last() {
+                position_base = last.position + 1;
+                sentence_base = last.sentence + 1;
+            }
+            token_langs.resize(tokens.len(), span.lang);
+        }
+        AnalyzedDoc { doc, tokens, token_langs }
+    }
+
+    /// The surface form of a token.
+    pub fn surface(&self, t: &Token) -> &str {
+        &self.doc.body[t.start..t.end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_analyzed_in_their_language() {
+        let body = "Kunden warten.\n\nKlienti čakajo.".to_string();
+        let cut = body.find("Klienti").unwrap();
+        let doc = StoredDoc {
+            id: "x".into(),
+            path: "x.txt".into(),
+            lang: Lang::De,
+            title: None,
+            spans: vec![
+                LangSpan { start: 0, end: cut, lang: Lang::De },
+                LangSpan { start: cut, end: body.len(), lang: Lang::Sl },
+            ],
+            body,
+            meta: Map::new(),
+        };
+        let a = AnalyzedDoc::new(doc);
+        assert_eq!(a.token_langs, vec![Lang::De, Lang::De, Lang::Sl, Lang::Sl]);
+        assert_eq!(a.surface(&a.tokens[2]), "Klienti");
+        assert!(a.tokens[2].sentence > a.tokens[1].sentence);
+        assert!(a.tokens[2].position > a.tokens[1].position);
+    }
+}
