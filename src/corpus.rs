@@ -57,8 +57,16 @@ impl AnalyzedDoc {
     pub fn new(doc: StoredDoc) -> Self {
         let mut tokens = Vec::new();
         let mut token_langs = Vec::new();
-        let whole = [LangSpan { start: 0, end: doc.body.len(), lang: doc.lang }];
-        let spans: &[LangSpan] = if doc.spans.is_empty() { &whole } else { &doc.spans };
+        let whole = [LangSpan {
+            start: 0,
+            end: doc.body.len(),
+            lang: doc.lang,
+        }];
+        let spans: &[LangSpan] = if doc.spans.is_empty() {
+            &whole
+        } else {
+            &doc.spans
+        };
         let mut position_base = 0u32;
         let mut sentence_base = 0u32;
         for span in spans {
@@ -77,7 +85,11 @@ impl AnalyzedDoc {
             }
             token_langs.resize(tokens.len(), span.lang);
         }
-        AnalyzedDoc { doc, tokens, token_langs }
+        AnalyzedDoc {
+            doc,
+            tokens,
+            token_langs,
+        }
     }
 
     /// The surface form of a token.
@@ -100,8 +112,16 @@ mod tests {
             lang: Lang::De,
             title: None,
             spans: vec![
-                LangSpan { start: 0, end: cut, lang: Lang::De },
-                LangSpan { start: cut, end: body.len(), lang: Lang::Sl },
+                LangSpan {
+                    start: 0,
+                    end: cut,
+                    lang: Lang::De,
+                },
+                LangSpan {
+                    start: cut,
+                    end: body.len(),
+                    lang: Lang::Sl,
+                },
             ],
             body,
             meta: Map::new(),

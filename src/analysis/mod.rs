@@ -35,7 +35,10 @@ pub struct Stemmed<'a> {
 impl<'a> Stemmed<'a> {
     /// The word unchanged.
     pub fn unchanged(word: &'a str) -> Self {
-        Stemmed { term: Cow::Borrowed(word), rule: None }
+        Stemmed {
+            term: Cow::Borrowed(word),
+            rule: None,
+        }
     }
 }
 
@@ -134,10 +137,16 @@ impl Analyzer {
         let all = ANALYZERS.get_or_init(|| {
             Lang::ALL
                 .iter()
-                .map(|&l| Analyzer { lang: l, rules: rules_for(l) })
+                .map(|&l| Analyzer {
+                    lang: l,
+                    rules: rules_for(l),
+                })
                 .collect()
         });
-        &all[Lang::ALL.iter().position(|&l| l == lang).expect("every Lang is in ALL")]
+        &all[Lang::ALL
+            .iter()
+            .position(|&l| l == lang)
+            .expect("every Lang is in ALL")]
     }
 
     /// The language.
@@ -215,7 +224,17 @@ impl Analyzer {
                 extra.retain(|e| e != &term && !e.is_empty());
                 (term, s.rule, extra)
             };
-            out.push(Token { start, end, position, sentence, normalized, stop, term, extra, rule });
+            out.push(Token {
+                start,
+                end,
+                position,
+                sentence,
+                normalized,
+                stop,
+                term,
+                extra,
+                rule,
+            });
             position += 1;
             prev_end = end;
         }

@@ -33,7 +33,8 @@ fn is_joiner(c: char) -> bool {
 /// Whether the text between two words ends a sentence: terminal punctuation
 /// of any of our scripts (`. ! ? … ؟ ۔`) or a line break.
 pub fn has_sentence_break(gap: &str) -> bool {
-    gap.chars().any(|c| matches!(c, '.' | '!' | '?' | '…' | '؟' | '۔' | '\n' | '\u{2029}'))
+    gap.chars()
+        .any(|c| matches!(c, '.' | '!' | '?' | '…' | '؟' | '۔' | '\n' | '\u{2029}'))
 }
 
 #[cfg(test)]
@@ -51,12 +52,18 @@ mod tests {
 
     #[test]
     fn arabic_numbers_stay_whole() {
-        assert_eq!(ws("قال ٨٤٪ من ١٢٫٥ و ١٢٬٥٠٠"), vec!["قال", "٨٤", "من", "١٢٫٥", "و", "١٢٬٥٠٠"]);
+        assert_eq!(
+            ws("قال ٨٤٪ من ١٢٫٥ و ١٢٬٥٠٠"),
+            vec!["قال", "٨٤", "من", "١٢٫٥", "و", "١٢٬٥٠٠"]
+        );
     }
 
     #[test]
     fn punctuation_is_not_a_word() {
-        assert_eq!(ws("Kunden, (Service) – 37 %"), vec!["Kunden", "Service", "37"]);
+        assert_eq!(
+            ws("Kunden, (Service) – 37 %"),
+            vec!["Kunden", "Service", "37"]
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub struct KorpusTokenizer {
 impl KorpusTokenizer {
     /// The tokenizer of a language.
     pub fn new(lang: Lang) -> Self {
-        KorpusTokenizer { analyzer: Analyzer::get(lang), buffer: Vec::new() }
+        KorpusTokenizer {
+            analyzer: Analyzer::get(lang),
+            buffer: Vec::new(),
+        }
     }
 
     /// A tantivy `TextAnalyzer` wrapping this tokenizer, ready to register.
@@ -55,7 +58,10 @@ impl Tokenizer for KorpusTokenizer {
                 });
             }
         }
-        KorpusTokenStream { tokens: &mut self.buffer, next: 0 }
+        KorpusTokenStream {
+            tokens: &mut self.buffer,
+            next: 0,
+        }
     }
 }
 

@@ -21,7 +21,11 @@ pub struct Detection {
 impl Detection {
     /// An undetermined result.
     pub fn und(other: Option<String>) -> Self {
-        Detection { lang: Lang::Und, confidence: 0.0, other }
+        Detection {
+            lang: Lang::Und,
+            confidence: 0.0,
+            other,
+        }
     }
 }
 
@@ -47,9 +51,16 @@ pub struct Detector {
 impl Detector {
     /// A detector for the given targets (`Und` in the list is ignored).
     pub fn new(targets: &[Lang]) -> Self {
-        let targets: Vec<Lang> = targets.iter().copied().filter(|&l| l != Lang::Und).collect();
+        let targets: Vec<Lang> = targets
+            .iter()
+            .copied()
+            .filter(|&l| l != Lang::Und)
+            .collect();
         let allow: Vec<whatlang::Lang> = targets.iter().filter_map(|l| l.whatlang()).collect();
-        Detector { whatlang: whatlang::Detector::with_allowlist(allow), targets }
+        Detector {
+            whatlang: whatlang::Detector::with_allowlist(allow),
+            targets,
+        }
     }
 
     /// The target languages.
@@ -65,7 +76,11 @@ impl Detector {
         }
         match self.whatlang.detect(text) {
             Some(info) => match Lang::from_whatlang(info.lang()) {
-                Some(l) => Detection { lang: l, confidence: info.confidence(), other: None },
+                Some(l) => Detection {
+                    lang: l,
+                    confidence: info.confidence(),
+                    other: None,
+                },
                 None => Detection::und(Some(info.lang().code().to_string())),
             },
             None => Detection::und(None),
@@ -78,7 +93,10 @@ impl Detector {
         let doc = self.detect(text);
         let mut out: Vec<Segment> = Vec::new();
         let mut start = 0;
-        for (i, _) in text.match_indices("\n\n").chain(std::iter::once((text.len(), ""))) {
+        for (i, _) in text
+            .match_indices("\n\n")
+            .chain(std::iter::once((text.len(), "")))
+        {
             let end = i;
             if end <= start {
                 continue;
@@ -91,7 +109,11 @@ impl Detector {
             };
             match out.last_mut() {
                 Some(last) if last.detection.lang == d.lang => last.end = end,
-                _ => out.push(Segment { start, end, detection: d }),
+                _ => out.push(Segment {
+                    start,
+                    end,
+                    detection: d,
+                }),
             }
             start = end;
         }
@@ -111,10 +133,22 @@ mod tests {
         let d = Detector::new(&Lang::TARGETS);
         let cases = [
             ("نشرنا في الأسبوع الماضي بيانًا صحفيًا حول دراسة", Lang::Ar),
-            ("Die Studie ergab, dass weibliche Unternehmer auf Kundenservice fokussiert sind.", Lang::De),
-            ("سازمان ها معتقدند که این دقیقاً همان چیزی است که مشتری می خواهد", Lang::Fa),
-            ("Эти этапы направлены на установление долгосрочных отношений", Lang::Ru),
-            ("Biti osredotočen na stranke pomeni vedeti naj stranka postane osrednja točka", Lang::Sl),
+            (
+                "Die Studie ergab, dass weibliche Unternehmer auf Kundenservice fokussiert sind.",
+                Lang::De,
+            ),
+            (
+                "سازمان ها معتقدند که این دقیقاً همان چیزی است که مشتری می خواهد",
+                Lang::Fa,
+            ),
+            (
+                "Эти этапы направлены на установление долгосрочных отношений",
+                Lang::Ru,
+            ),
+            (
+                "Biti osredotočen na stranke pomeni vedeti naj stranka postane osrednja točka",
+                Lang::Sl,
+            ),
         ];
         for (text, lang) in cases {
             assert_eq!(d.detect(text).lang, lang, "{text}");

@@ -1,1 +1,337 @@
 //! The tantivy index: schema, writing, reading, searching.
+//!
+//! One body field per language (`body_ar` … `body_und`), each analyzed with that
+//! language's [`crate::analysis::Analyzer`] (registered under
+//! [`Lang::analyzer_name`]). A document's text goes to the field of its main
+//! language; a mixed document sends each language span to its own field. The
+//! query parser searches every body field, analyzing the query once per field
+//! with that field's analyzer, so `Kunden` finds German `Kunde` and `клиент`
+//! finds Russian `клиентами`. Full text is stored once, in `text`.
+
+pub mod search;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Field, IndexRecordOption, JsonObjectOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, STORED, STRING,
+};
+use tantivy::{DocAddress, Index, TantivyDocument};
+
+use crate::analysis::tokenizer::KorpusTokenizer;
+use crate::corpus::{LangSpan, StoredDoc};
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+
+pub use search::{Hit, SearchOptions};
+pub use write::{IndexOptions, IndexSummary};
+
+/// Version of the index layout; bump when the schema or analysis changes.
+pub const SCHEMA_VERSION: u32 = 1;
+/// File in the index folder holding korpus's own metadata.
+pub const KORPUS_META: &str = "korpus.json";
+/// File in the index folder listing what happened to every input file.
+pub const MANIFEST: &str = "manifest.json";
+
+/// korpus's metadata stored beside tantivy's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KorpusMeta {
+    /// Schema version.
+    pub schema_version: u32,
+    /// korpus version that wrote the index.
+    pub korpus_version: String,
+}
+
+/// The fields of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Document id (raw, stored).
+    pub id: Field,
+    /// Source path (raw, stored).
+    pub path: Field,
+    /// Line or row in the source (stored).
+    pub line: Field,
+    /// Main language code (raw, stored, fast).
+    pub lang: Field,
+    /// Every language of the document's segments (raw).
+    pub langs: Field,
+    /// Title (stored).
+    pub title: Field,
+    /// Full text (stored only).
+    pub text: Field,
+    /// Language spans as JSON (stored).
+    pub spans: Field,
+    /// Metadata (JSON, raw tokens, stored).
+    pub meta: Field,
+    /// One analyzed body field per language, in `Lang::ALL` order.
+    pub body: Vec<(Lang, Field)>,
+}
+
+impl Fields {
+    /// The body field of a language.
+    pub fn body(&self, lang: Lang) -> Field {
+        self.body
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .expect("every Lang has a body field")
+            .1
+    }
+}
+
+/// Field name of a language's body.
+pub fn body_field_name(lang: Lang) -> String {
+    format!("body_{}", lang.code())
+}
+
+fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let id = b.add_text_field("id", STRING | STORED);
+    let path = b.add_text_field("path", STRING | STORED);
+    let line = b.add_u64_field("line", STORED);
+    let lang = b.add_text_field("lang", STRING | STORED | FAST);
+    let langs = b.add_text_field("langs", STRING);
+    let title = b.add_text_field("title", STORED);
+    let text = b.add_text_field("text", STORED);
+    let spans = b.add_text_field("spans", STORED);
+    let meta_opts = JsonObjectOptions::default()
+        .set_stored()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw"));
+    let meta = b.add_json_field("meta", meta_opts);
+    let body = Lang::ALL
+        .iter()
+        .map(|&l| {
+            let opts = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(l.analyzer_name())
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            );
+            (l, b.add_text_field(&body_field_name(l), opts))
+        })
+        .collect();
+    (
+        b.build(),
+        Fields {
+            id,
+            path,
+            line,
+            lang,
+            langs,
+            title,
+            text,
+            spans,
+            meta,
+            body,
+        },
+    )
+}
+
+/// An open korpus index.
+pub struct KorpusIndex {
+    dir: PathBuf,
+    index: Index,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for KorpusIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KorpusIndex({})", self.dir.display())
+    }
+}
+
+fn register_analyzers(index: &Index) {
+    for l in Lang::ALL {
+        index
+            .tokenizers()
+            .register(l.analyzer_name(), KorpusTokenizer::text_analyzer(l));
+    }
+}
+
+impl KorpusIndex {
+    /// Open an existing index.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let meta_path = dir.join(KORPUS_META);
+        if !dir.join("meta.json").is_file() || !meta_path.is_file() {
+            return Err(Error::NotAnIndex(dir.to_path_buf()));
+        }
+        let raw = std::fs::read_to_string(&meta_path).map_err(|e| Error::io(&meta_path, e))?;
+        let meta: KorpusMeta =
+            serde_json::from_str(&raw).map_err(|_| Error::NotAnIndex(dir.to_path_buf()))?;
+        if meta.schema_version != SCHEMA_VERSION {
+            return Err(Error::IncompatibleIndex {
+                path: dir.to_path_buf(),
+                found: meta.schema_version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| match e {
+            tantivy::TantivyError::IncompatibleIndex(_) | tantivy::TantivyError::SchemaError(_) => {
+                Error::IncompatibleIndex {
+                    path: dir.to_path_buf(),
+                    found: 0,
+                    expected: SCHEMA_VERSION,
+                }
+            }
+            other => Error::Tantivy(other),
+        })?;
+        let (schema, fields) = build_schema();
+        if index.schema() != schema {
+            return Err(Error::IncompatibleIndex {
+                path: dir.to_path_buf(),
+                found: meta.schema_version,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        register_analyzers(&index);
+        Ok(KorpusIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+        })
+    }
+
+    /// Open the index at `dir`, or create an empty one. A folder that exists,
+    /// is not empty and is not a korpus index is refused (never overwritten).
+    pub fn open_or_create(dir: &Path) -> Result<Self> {
+        if dir.join("meta.json").is_file() || dir.join(KORPUS_META).is_file() {
+            return Self::open(dir);
+        }
+        if dir.exists() {
+            let non_empty = std::fs::read_dir(dir)
+                .map_err(|e| Error::io(dir, e))?
+                .next()
+                .is_some();
+            if non_empty {
+                return Err(Error::NotAnIndex(dir.to_path_buf()));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        register_analyzers(&index);
+        let meta = KorpusMeta {
+            schema_version: SCHEMA_VERSION,
+            korpus_version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let meta_path = dir.join(KORPUS_META);
+        let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
+        std::fs::write(&meta_path, json).map_err(|e| Error::io(&meta_path, e))?;
+        Ok(KorpusIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+        })
+    }
+
+    /// The index folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The tantivy index.
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    /// The schema fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// A searcher on the last commit.
+    pub fn searcher(&self) -> Result<tantivy::Searcher> {
+        let reader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(reader.searcher())
+    }
+
+    /// Turn a stored tantivy document into a [`StoredDoc`].
+    pub fn stored_doc(&self, doc: &TantivyDocument) -> StoredDoc {
+        let f = &self.fields;
+        let s = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let lang = s(f.lang).parse().unwrap_or(Lang::Und);
+        let title = doc
+            .get_first(f.title)
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        let spans: Vec<LangSpan> = serde_json::from_str(&s(f.spans)).unwrap_or_default();
+        let meta = match doc.get_first(f.meta) {
+            Some(v) => {
+                let owned: tantivy::schema::OwnedValue = v.into();
+                match serde_json::to_value(&owned) {
+                    Ok(serde_json::Value::Object(m)) => m,
+                    _ => Default::default(),
+                }
+            }
+            None => Default::default(),
+        };
+        StoredDoc {
+            id: s(f.id),
+            path: s(f.path),
+            lang,
+            title,
+            body: s(f.text),
+            spans,
+            meta,
+        }
+    }
+
+    /// Fetch stored documents by address.
+    pub fn fetch(
+        &self,
+        searcher: &tantivy::Searcher,
+        addrs: &[DocAddress],
+    ) -> Result<Vec<StoredDoc>> {
+        addrs
+            .iter()
+            .map(|&a| Ok(self.stored_doc(&searcher.doc::<TantivyDocument>(a)?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_folder_that_is_not_an_index() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        assert!(matches!(
+            KorpusIndex::open_or_create(dir.path()),
+            Err(Error::NotAnIndex(_))
+        ));
+        assert!(matches!(
+            KorpusIndex::open(dir.path()),
+            Err(Error::NotAnIndex(_))
+        ));
+    }
+
+    #[test]
+    fn rejects_other_schema_versions() {
+        let dir = tempfile::tempdir().unwrap();
+        KorpusIndex::open_or_create(dir.path()).unwrap();
+        let meta = KorpusMeta {
+            schema_version: SCHEMA_VERSION + 1,
+            korpus_version: "9".into(),
+        };
+        std::fs::write(
+            dir.path().join(KORPUS_META),
+            serde_json::to_string(&meta).unwrap(),
+        )
+        .unwrap();
+        assert!(matches!(
+            KorpusIndex::open(dir.path()),
+            Err(Error::IncompatibleIndex { .. })
+        ));
+    }
+}

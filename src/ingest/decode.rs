@@ -26,15 +26,26 @@ pub enum DecodeSkip {
 }
 
 /// Decode bytes to text. `forced` overrides detection.
-pub fn decode(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> Result<Decoded, DecodeSkip> {
+pub fn decode(
+    bytes: &[u8],
+    forced: Option<&'static encoding_rs::Encoding>,
+) -> Result<Decoded, DecodeSkip> {
     if let Some(enc) = forced {
         let (text, _, had_errors) = enc.decode(bytes);
-        let replaced = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+        let replaced = if had_errors {
+            text.matches('\u{FFFD}').count()
+        } else {
+            0
+        };
         return finish(text.into_owned(), enc.name(), replaced);
     }
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        let replaced = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+        let replaced = if had_errors {
+            text.matches('\u{FFFD}').count()
+        } else {
+            0
+        };
         return finish(text.into_owned(), enc.name(), replaced);
     }
     if bytes.contains(&0) {
@@ -47,7 +58,11 @@ pub fn decode(bytes: &[u8], forced: Option<&'static encoding_rs::Encoding>) -> R
             det.feed(bytes, true);
             let enc = det.guess(None, chardetng::Utf8Detection::Deny);
             let (text, _, had_errors) = enc.decode(bytes);
-            let replaced = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+            let replaced = if had_errors {
+                text.matches('\u{FFFD}').count()
+            } else {
+                0
+            };
             finish(text.into_owned(), enc.name(), replaced)
         }
     }
@@ -57,7 +72,11 @@ fn finish(text: String, encoding: &'static str, replaced: usize) -> Result<Decod
     if text.trim().is_empty() {
         return Err(DecodeSkip::Empty);
     }
-    Ok(Decoded { text, encoding, replaced })
+    Ok(Decoded {
+        text,
+        encoding,
+        replaced,
+    })
 }
 
 #[cfg(test)]

@@ -60,7 +60,10 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { text_column: "text".into(), encoding: None }
+        IngestOptions {
+            text_column: "text".into(),
+            encoding: None,
+        }
     }
 }
 
@@ -97,18 +100,31 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<FileReport>)> {
         if !p.exists() {
             return Err(Error::MissingPath(p.clone()));
         }
-        for entry in walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name() {
+        for entry in walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
             match entry {
                 Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
                 Ok(_) => {}
                 Err(err) => {
-                    let path = err.path().map(|p| p.display().to_string()).unwrap_or_default();
+                    let path = err
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
                     let reason = if err.loop_ancestor().is_some() {
                         "symlink loop".to_string()
                     } else {
-                        err.io_error().map(|e| e.to_string()).unwrap_or_else(|| err.to_string())
+                        err.io_error()
+                            .map(|e| e.to_string())
+                            .unwrap_or_else(|| err.to_string())
                     };
-                    skipped.push(FileReport { path, documents: 0, encoding: None, skipped: Some(reason) });
+                    skipped.push(FileReport {
+                        path,
+                        documents: 0,
+                        encoding: None,
+                        skipped: Some(reason),
+                    });
                 }
             }
         }
@@ -136,7 +152,10 @@ fn skip(path: &Path, reason: impl Into<String>) -> (Vec<Document>, FileReport) {
 /// Read one file into documents, with a report of what happened.
 pub fn read_file(path: &Path, opts: &IngestOptions) -> (Vec<Document>, FileReport) {
     let Some(format) = Format::of(path) else {
-        return skip(path, "unsupported file type (expected .txt, .md, .jsonl or .csv)");
+        return skip(
+            path,
+            "unsupported file type (expected .txt, .md, .jsonl or .csv)",
+        );
     };
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -165,7 +184,11 @@ pub fn read_file(path: &Path, opts: &IngestOptions) -> (Vec<Document>, FileRepor
 }
 
 fn text_document(path: &str, text: &str) -> Document {
-    let first = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let first = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let multi_line = text.trim().contains('\n');
     let title = (multi_line && first.chars().count() <= 150).then(|| first.to_string());
     Document {
@@ -178,7 +201,12 @@ fn text_document(path: &str, text: &str) -> Document {
     }
 }
 
-fn record_document(path: &str, line: u64, mut obj: Map<String, Value>, text_key: &str) -> Option<Document> {
+fn record_document(
+    path: &str,
+    line: u64,
+    mut obj: Map<String, Value>,
+    text_key: &str,
+) -> Option<Document> {
     let body = match obj.remove(text_key)? {
         Value::String(s) if !s.trim().is_empty() => s,
         _ => return None,
@@ -192,7 +220,14 @@ fn record_document(path: &str, line: u64, mut obj: Map<String, Value>, text_key:
         Some(Value::String(s)) => Some(s),
         _ => None,
     };
-    Some(Document { id, path: path.to_string(), line: Some(line), title, body, meta: obj })
+    Some(Document {
+        id,
+        path: path.to_string(),
+        line: Some(line),
+        title,
+        body,
+        meta: obj,
+    })
 }
 
 fn jsonl_documents(path: &str, text: &str) -> (Vec<Document>, Option<String>) {
@@ -216,13 +251,18 @@ fn jsonl_documents(path: &str, text: &str) -> (Vec<Document>, Option<String>) {
 }
 
 fn csv_documents(path: &str, text: &str, column: &str) -> (Vec<Document>, Option<String>) {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => return (Vec::new(), Some(format!("CSV header: {e}"))),
     };
     if !headers.iter().any(|h| h == column) {
-        return (Vec::new(), Some(format!("CSV has no column '{column}' (use --text-column)")));
+        return (
+            Vec::new(),
+            Some(format!("CSV has no column '{column}' (use --text-column)")),
+        );
     }
     let mut docs = Vec::new();
     let mut bad = Vec::new();
@@ -268,7 +308,10 @@ mod tests {
 
     #[test]
     fn jsonl_keeps_metadata_and_reports_bad_lines() {
-        let (docs, bad) = jsonl_documents("f.jsonl", "{\"text\":\"Hallo Welt\",\"source\":\"x\"}\nnot json\n");
+        let (docs, bad) = jsonl_documents(
+            "f.jsonl",
+            "{\"text\":\"Hallo Welt\",\"source\":\"x\"}\nnot json\n",
+        );
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].meta["source"], "x");
         assert_eq!(docs[0].line, Some(1));

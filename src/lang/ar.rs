@@ -61,7 +61,11 @@ impl Language for Arabic {
             return Stemmed::unchanged(normalized);
         }
         let term = stemmer().stem(normalized);
-        let rule = if term != normalized { Some("snowball-arabic") } else { None };
+        let rule = if term != normalized {
+            Some("snowball-arabic")
+        } else {
+            None
+        };
         Stemmed { term, rule }
     }
 }
@@ -75,7 +79,11 @@ mod tests {
     fn normalizes_and_stems_real_sentence() {
         let text = "قال 84٪ من المستجيبين أن علاقات العملاء هي جوهر عملهم";
         let toks = Analyzer::get(Lang::Ar).analyze(text);
-        let terms: Vec<_> = toks.iter().filter(|t| !t.stop).map(|t| t.term.as_str()).collect();
+        let terms: Vec<_> = toks
+            .iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.term.as_str())
+            .collect();
         assert!(terms.contains(&"84"));
         let client = Analyzer::get(Lang::Ar).analyze("العميل");
         let clients = Analyzer::get(Lang::Ar).analyze("العملاء");

@@ -48,7 +48,11 @@ impl Language for German {
     }
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
         let term = stemmer().stem(normalized);
-        let rule = if term != normalized { Some("snowball-german") } else { None };
+        let rule = if term != normalized {
+            Some("snowball-german")
+        } else {
+            None
+        };
         Stemmed { term, rule }
     }
 }
@@ -62,7 +66,9 @@ mod tests {
     fn stems_inflected_nouns() {
         let a = Analyzer::get(Lang::De);
         assert_eq!(a.analyze("Kunden")[0].term, a.analyze("Kunde")[0].term);
-        let toks = a.analyze("Die Studie ergab, dass weibliche Unternehmer auf Kundenservice fokussiert sind.");
+        let toks = a.analyze(
+            "Die Studie ergab, dass weibliche Unternehmer auf Kundenservice fokussiert sind.",
+        );
         assert!(toks.iter().any(|t| t.stop && t.normalized == "dass"));
     }
 }

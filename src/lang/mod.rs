@@ -153,7 +153,10 @@ mod tests {
 
     #[test]
     fn parse_list_dedups_and_rejects_unknown() {
-        assert_eq!(Lang::parse_list("sl,de,sl").unwrap(), vec![Lang::De, Lang::Sl]);
+        assert_eq!(
+            Lang::parse_list("sl,de,sl").unwrap(),
+            vec![Lang::De, Lang::Sl]
+        );
         assert!(Lang::parse_list("de,xx").is_err());
     }
 }

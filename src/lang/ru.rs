@@ -52,7 +52,11 @@ impl Language for Russian {
     }
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
         let term = stemmer().stem(normalized);
-        let rule = if term != normalized { Some("snowball-russian") } else { None };
+        let rule = if term != normalized {
+            Some("snowball-russian")
+        } else {
+            None
+        };
         Stemmed { term, rule }
     }
 }

@@ -1,0 +1,97 @@
+//! `korpus index`: index files and folders, then print what a researcher wants
+//! to see first: what was indexed, documents per language, what was skipped,
+//! and each language's summary.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{output, stats, Global, EXIT_OK, EXIT_SKIPPED};
+use crate::index::{write, IndexOptions, KorpusIndex};
+use crate::ingest::IngestOptions;
+use crate::lang::Lang;
+
+/// Arguments of `korpus index`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  korpus index\n  korpus index feedback.jsonl articles/ --index /tmp/idx\n  korpus index export.csv --text-column message --strict"
+)]
+pub struct IndexArgs {
+    /// Files or folders to index (.txt, .md, .jsonl, .csv).
+    #[arg(default_value = "corpus")]
+    paths: Vec<PathBuf>,
+    /// Target languages for detection (comma-separated).
+    #[arg(long, default_value = "ar,de,fa,ru,sl")]
+    languages: String,
+    /// CSV column that holds the text.
+    #[arg(long, default_value = "text")]
+    text_column: String,
+    /// Decode every file with this encoding (e.g. windows-1256) instead of detecting.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Exit with code 3 if any file was skipped.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Run `korpus index`.
+pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
+    let targets = Lang::parse_list(&a.languages)?;
+    let encoding = match &a.encoding {
+        Some(name) => Some(
+            encoding_rs::Encoding::for_label(name.as_bytes())
+                .with_context(|| format!("unknown encoding '{name}'"))?,
+        ),
+        None => None,
+    };
+    let opts = IndexOptions {
+        jobs: g.jobs(),
+        targets: targets.into_iter().filter(|l| *l != Lang::Und).collect(),
+        ingest: IngestOptions {
+            text_column: a.text_column,
+            encoding,
+        },
+        ..IndexOptions::default()
+    };
+    let index = KorpusIndex::open_or_create(&g.index)?;
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} files ({elapsed})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let summary = write::index_paths(&index, &a.paths, &opts, &|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    if g.json {
+        let mut v = serde_json::to_value(&summary)?;
+        v.as_object_mut().expect("object").remove("files");
+        output::json_line(&mut out, &v)?;
+    } else {
+        use std::io::Write;
+        writeln!(
+            out,
+            "Indexed {} of {} files into {}: {} documents added, {} in the index.",
+            summary.files_indexed,
+            summary.files_seen,
+            g.index.display(),
+            summary.documents_added,
+            summary.documents
+        )?;
+        for s in &summary.skipped {
+            writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
+        }
+        writeln!(out)?;
+        stats::print_overview(&index, &mut out, 10)?;
+    }
+    Ok(if a.strict && !summary.skipped.is_empty() {
+        EXIT_SKIPPED
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,221 @@
+//! Every subcommand on the bundled corpus.
+
+use crate::util::*;
+
+const AR: &str = "corpus/000_d7641792b024f9ef.txt";
+const DE: &str = "corpus/001_a1b193377a60ba56.txt";
+const FA: &str = "corpus/002_a147d0884179ec09.txt";
+const RU: &str = "corpus/003_ccfd215703db1abf.txt";
+const SL: &str = "corpus/004_e2491033dfca4b44.txt";
+
+fn top_path(query: &str) -> String {
+    let o = on_corpus(&["search", query, "--json"]);
+    assert!(o.status.success(), "search {query}: {}", stderr(&o));
+    let hits = json_lines(&o);
+    hits[0]["path"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn index_labels_the_five_documents() {
+    let o = on_corpus(&[
+        "search",
+        "lang:ar OR lang:de OR lang:fa OR lang:ru OR lang:sl",
+        "--json",
+        "-n",
+        "10",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut got: Vec<(String, String)> = json_lines(&o)
+        .iter()
+        .map(|h| {
+            (
+                h["path"].as_str().unwrap().to_string(),
+                h["lang"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(String, String)> = [(AR, "ar"), (DE, "de"), (FA, "fa"), (RU, "ru"), (SL, "sl")]
+        .iter()
+        .map(|(p, l)| (p.to_string(), l.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn index_prints_a_summary_and_is_idempotent() {
+    let t = TestDir::new();
+    let o = run(t.cmd(&["index", "corpus"]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("Indexed 5 of 5 files"), "{s}");
+    for l in ["ar", "de", "fa", "ru", "sl"] {
+        assert!(
+            s.lines().any(|line| line.starts_with(l)),
+            "no {l} row in:\n{s}"
+        );
+    }
+    // A second run replaces documents instead of duplicating them.
+    let o = run(t.cmd(&["index", "corpus", "--json"]));
+    let v = json_lines(&o);
+    assert_eq!(v[0]["documents"], 5);
+    assert_eq!(v[0]["files_seen"], 5);
+}
+
+#[test]
+fn search_finds_each_language_by_an_inflected_form() {
+    assert_eq!(top_path("Kunde"), DE); // text has Kunden
+    assert_eq!(top_path("клиент"), RU); // text has клиентами, клиентов
+    assert_eq!(top_path("العملاء"), AR);
+    assert_eq!(top_path("Kundenbeziehung"), DE); // text has Kundenbeziehungen
+    assert_eq!(top_path("работника"), RU); // text has работниками, работников
+    assert_eq!(top_path("الشركة"), AR); // text has الشركات
+    assert_eq!(top_path("مشتری"), FA);
+    assert_eq!(top_path("podjetje"), SL);
+}
+
+#[test]
+fn search_json_has_the_documented_fields() {
+    let o = on_corpus(&["search", "Kunden", "--json", "--limit", "1"]);
+    let h = &json_lines(&o)[0];
+    for k in ["rank", "score", "id", "path", "lang", "snippet"] {
+        assert!(h.get(k).is_some(), "missing {k} in {h}");
+    }
+    assert_eq!(h["rank"], 1);
+    assert!(h["snippet"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("kunde"));
+}
+
+#[test]
+fn search_human_output_marks_matches() {
+    let o = on_corpus(&["search", "Facebook"]);
+    let s = stdout(&o);
+    assert!(s.contains("[Facebook]"), "{s}");
+}
+
+#[test]
+fn search_lang_filter_and_phrases() {
+    let o = on_corpus(&["search", "Facebook", "--lang", "de", "--json"]);
+    let hits = json_lines(&o);
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h["lang"] == "de"));
+    let o = on_corpus(&["search", "\"social media\"", "--json"]);
+    assert_eq!(json_lines(&o)[0]["path"], DE);
+    let o = on_corpus(&["search", "Kunden AND lang:ru"]);
+    assert_eq!(o.status.code(), Some(1), "no hits → exit 1");
+}
+
+#[test]
+fn search_paging() {
+    let all = json_lines(&on_corpus(&["search", "Facebook", "--json"]));
+    let second = json_lines(&on_corpus(&[
+        "search", "Facebook", "--json", "--offset", "1", "--limit", "1",
+    ]));
+    assert!(all.len() >= 2);
+    assert_eq!(second[0]["id"], all[1]["id"]);
+    assert_eq!(second[0]["rank"], 2);
+}
+
+#[test]
+fn detect_file_stdin_and_per_line() {
+    let o = on_corpus(&["detect", SL, "--json"]);
+    assert_eq!(json_lines(&o)[0]["lang"], "sl");
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_korpus"));
+    c.args(["detect", "--per-line", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Die Studie ergab, dass weibliche Unternehmer fokussiert sind.\nЭти этапы направлены на установление долгосрочных отношений.\n".as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let v = json_lines(&o);
+    assert_eq!(v.len(), 2);
+    assert_eq!(v[0]["lang"], "de");
+    assert_eq!(v[1]["lang"], "ru");
+    assert!(v[0]["confidence"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn analyze_json_gives_terms_and_byte_offsets() {
+    let o = on_corpus(&["analyze", "--lang", "de", "--json", "Die Kunden"]);
+    let v = json_lines(&o);
+    assert_eq!(v[0]["token"], "Die");
+    assert_eq!(v[0]["stop"], true);
+    assert_eq!(v[1]["token"], "Kunden");
+    assert_eq!(v[1]["start"], 4);
+    assert_eq!(v[1]["end"], 10);
+    assert_eq!(v[1]["stop"], false);
+    let o = on_corpus(&["analyze", "--lang", "ru", "--json", "ёлки"]);
+    let v = json_lines(&o);
+    assert_eq!(v[0]["end"], "ёлки".len());
+    assert!(!v[0]["term"].as_str().unwrap().contains('ё'));
+}
+
+#[test]
+fn analyze_human_table() {
+    let o = on_corpus(&["analyze", "--lang", "ar", "العملاء ١٢٫٥"]);
+    let s = stdout(&o);
+    assert!(s.contains("12.5"), "{s}");
+}
+
+#[test]
+fn stats_json_per_language_and_all() {
+    let o = on_corpus(&["stats", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = json_lines(&o);
+    let langs: Vec<&str> = v.iter().map(|r| r["lang"].as_str().unwrap()).collect();
+    for l in ["ar", "de", "fa", "ru", "sl", "all"] {
+        assert!(langs.contains(&l), "{langs:?}");
+    }
+    let de = v.iter().find(|r| r["lang"] == "de").unwrap();
+    assert!(de["tokens"].as_u64().unwrap() > 300);
+    let top = de["top_terms"].as_array().unwrap();
+    assert!(!top.is_empty());
+    // Shown as a surface form, not a bare stem; stopwords are not top terms.
+    assert!(top.iter().all(|t| t["surface"].as_str().unwrap() != "der"));
+}
+
+#[test]
+fn stats_is_identical_across_thread_counts() {
+    let a = stdout(&on_corpus(&["stats", "--json", "--jobs", "1"]));
+    let b = stdout(&on_corpus(&["stats", "--json", "--jobs", "2"]));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn info_reports_the_manifest() {
+    let o = on_corpus(&["info", "--json"]);
+    let v = &json_lines(&o)[0];
+    assert_eq!(v["files_seen"], 5);
+    assert_eq!(v["files_indexed"], 5);
+    assert_eq!(v["files_skipped"], 0);
+    assert_eq!(v["documents"], 5);
+    assert_eq!(v["by_lang"]["sl"], 1);
+}
+
+#[test]
+fn help_has_examples() {
+    let o = run(std::process::Command::new(env!("CARGO_BIN_EXE_korpus"))
+        .arg("--help")
+        .to_owned_cmd());
+    assert!(stdout(&o).contains("Examples:"));
+}
+
+trait Owned {
+    fn to_owned_cmd(&mut self) -> std::process::Command;
+}
+impl Owned for std::process::Command {
+    fn to_owned_cmd(&mut self) -> std::process::Command {
+        let mut c = std::process::Command::new(self.get_program());
+        c.args(self.get_args());
+        c
+    }
+}

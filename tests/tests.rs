@@ -1,0 +1,8 @@
+//! End-to-end tests of the `korpus` binary. One test binary, one module per area.
+
+// Helpers: a temp dir per test and a command builder for the binary.
+mod util;
+// Every subcommand on the bundled corpus, human and --json output.
+mod cli;
+// Bad input: clear one-line errors, exit codes, never a panic.
+mod errors;
