@@ -18,13 +18,21 @@
 //!    article ال (`وبال`, `وال`, `بال`, `لل`, `ال`, …), leaving ≥ 2 letters;
 //!    without article, a conjunction + preposition (`وب`, `ول`, `فب`, …) only
 //!    when ≥ 4 letters stay, and a bare و only when ≥ 3 letters stay and the next
-//!    letter is not ا (so `واحد` keeps its root و). The future/verbal س is never
-//!    stripped (Snowball's `سيارتي` → `يارت`).
-//! 2. one enclitic pronoun (`هما كما هم هن كم ها نا ي`), leaving ≥ 3 letters; a
-//!    stem then ending in ت (ta marbuta before a suffix: `سيارتي`) gets ت → ه back
-//!    when ≥ 3 letters precede it.
+//!    letter is not ا (so `واحد` keeps its root و); a bare preposition ل or ب
+//!    only when ≥ 4 letters stay (`برئيس`, `لمجلس`; not `بحر`, `بلد`). The
+//!    future/verbal س and ك are never stripped alone (Snowball's `سيارتي` →
+//!    `يارت`; `كتاب`).
+//! 2. one enclitic pronoun (`هما كما هم هن كم ها نا`), leaving ≥ 3 letters; a
+//!    stem then ending in ت (ta marbuta before a suffix: `سيارتها`) gets ت → ه
+//!    back when ≥ 3 letters precede it. `ي` is *not* stripped: in running text
+//!    it is far more often the nisba adjective ending (`شخصي` ≠ `شخص`, distinct
+//!    lemmas) than the 1st-person possessive; only `تي` after ≥ 4 letters is
+//!    read as ta marbuta + my (`سيارتي` → `سياره`, = `سيارة`; `الكويتي` kept).
 //! 3. light10's suffixes, sequentially, each when ≥ 2 letters (3 for one-letter
-//!    suffixes) stay: `ات ان ون ين يه ه ي`.
+//!    suffixes) stay: `ات ان ون ين`, the accusative tanwin alef `ا` (`عدداً` →
+//!    `عددا` → `عدد`) and ta marbuta `ه`; after the dual `ان`/`ين` or `ا`, a
+//!    final ت is ta marbuta again (`فترتين` → `فتره` → `فتر`). Unlike light10,
+//!    nisba `ي`/`يه` are kept (adjective ≠ noun lemma).
 //!
 //! Each step names its rule for `--explain` (`ar:prefix-wal`, `ar:suffix-hum`).
 
@@ -95,7 +103,7 @@ const CHAIN_PREFIXES: [(&str, &str); 6] = [
     ("فك", "ar:prefix-fk"),
 ];
 
-const PRONOUNS: [(&str, &str); 8] = [
+const PRONOUNS: [(&str, &str); 7] = [
     ("هما", "ar:suffix-huma"),
     ("كما", "ar:suffix-kuma"),
     ("هم", "ar:suffix-hum"),
@@ -103,17 +111,15 @@ const PRONOUNS: [(&str, &str); 8] = [
     ("كم", "ar:suffix-kum"),
     ("ها", "ar:suffix-ha"),
     ("نا", "ar:suffix-na"),
-    ("ي", "ar:suffix-i"),
 ];
 
-const SUFFIXES: [(&str, &str); 7] = [
+const SUFFIXES: [(&str, &str); 6] = [
     ("ات", "ar:suffix-at"),
     ("ان", "ar:suffix-an"),
     ("ون", "ar:suffix-un"),
     ("ين", "ar:suffix-in"),
-    ("يه", "ar:suffix-iyya"),
+    ("ا", "ar:suffix-tanwin-a"),
     ("ه", "ar:suffix-h"),
-    ("ي", "ar:suffix-nisba"),
 ];
 
 fn nchars(s: &str) -> usize {
@@ -158,6 +164,18 @@ pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
         }
     }
     if !done {
+        for (p, r) in [('ل', "ar:prefix-l"), ('ب', "ar:prefix-b")] {
+            if let Some(rest) = w.strip_prefix(p) {
+                if nchars(rest) >= 4 {
+                    w = rest;
+                    rule = Some(r);
+                    done = true;
+                    break;
+                }
+            }
+        }
+    }
+    if !done {
         if let Some(rest) = w.strip_prefix('و') {
             if nchars(rest) >= 3 && !rest.starts_with('ا') && !rest.starts_with('و') {
                 w = rest;
@@ -182,12 +200,26 @@ fn stem_suffixes(w: &str, mut rule: Option<&'static str>) -> (String, Option<&'s
             break;
         }
     }
+    // 2b. ta marbuta + 1st-person ي (سيارتي → سياره), ≥ 4 letters before ت.
+    if !rule.is_some_and(|r| PRONOUNS.iter().any(|(_, n)| *n == r)) {
+        if let Some(st) = s.strip_suffix("تي") {
+            if nchars(st) >= 4 {
+                s = format!("{st}ه");
+                rule = Some("ar:suffix-ti");
+            }
+        }
+    }
     // 3. light10 suffixes, sequentially
     for (p, r) in SUFFIXES {
         let min = if nchars(p) == 1 { 3 } else { 2 };
         if s.ends_with(p) && nchars(&s) >= nchars(p) + min {
             s.truncate(s.len() - p.len());
             rule = Some(r);
+            // Dual/accusative after ta marbuta: فترتين, منطقتا → فتره.
+            if matches!(p, "ان" | "ين" | "ا") && s.ends_with('ت') && nchars(&s) >= 4 {
+                s.truncate(s.len() - 'ت'.len_utf8());
+                s.push('ه');
+            }
         }
     }
     (s, rule)
