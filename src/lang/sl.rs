@@ -11,7 +11,8 @@
 //!   prepositions, conjunctions, particles), from stopwords-iso `sl` (MIT)
 //!   trimmed to closed-class words.
 //! * **Stemming**: first match among 3-, then 2-, then 1-letter endings
-//!   (`-ega -emu -ima -ami …`, `-om -em -ih -ov -ja -jo …`, `-a -e -i -o -u`),
+//!   (`-ega -emu -ima -ami …`, and the l-participle of e-verbs `-ela -ele -eli
+//!   -elo` (`videla`/`videl`), `-om -em -ih -ov -ja -jo …`, `-a -e -i -o -u`),
 //!   keeping a stem of ≥ 3 letters (≥ 4 before a 1-letter ending that follows a
 //!   vowel); then the fleeting vowel: stem ending in consonant + `e` + `k c n r l`
 //!   loses the `e` (`izdelek`/`izdelka` → `izdelk`, `zadovoljen`/`zadovoljna`).
@@ -49,10 +50,10 @@ fn stopwords() -> &'static StopWords {
     S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
 }
 
-const SUF3: [&str; 31] = [
+const SUF3: [&str; 35] = [
     "ega", "emu", "ima", "imi", "ama", "ami", "ema", "emi", "oma", "amo", "ate", "ajo", "emo",
     "ete", "ejo", "imo", "ite", "ijo", "iti", "ati", "ova", "ovi", "ove", "ala", "ali", "alo",
-    "ale", "ila", "ili", "ilo", "ile",
+    "ale", "ila", "ili", "ilo", "ile", "ela", "ele", "eli", "elo",
 ];
 const SUF2: [&str; 21] = [
     "om", "em", "ih", "ah", "eh", "am", "im", "ov", "ev", "mi", "jo", "ju", "ja", "je", "ji", "aš",
@@ -62,7 +63,7 @@ const SUF1: [&str; 5] = ["a", "e", "i", "o", "u"];
 
 fn rule_name(suf: &str) -> &'static str {
     // Every suffix in the tables, named for --explain.
-    const NAMES: [(&str, &str); 57] = [
+    const NAMES: [(&str, &str); 61] = [
         ("ega", "sl:suffix-ega"),
         ("emu", "sl:suffix-emu"),
         ("ima", "sl:suffix-ima"),
@@ -94,6 +95,10 @@ fn rule_name(suf: &str) -> &'static str {
         ("ili", "sl:suffix-ili"),
         ("ilo", "sl:suffix-ilo"),
         ("ile", "sl:suffix-ile"),
+        ("ela", "sl:suffix-ela"),
+        ("ele", "sl:suffix-ele"),
+        ("eli", "sl:suffix-eli"),
+        ("elo", "sl:suffix-elo"),
         ("om", "sl:suffix-om"),
         ("em", "sl:suffix-em"),
         ("ih", "sl:suffix-ih"),
