@@ -486,7 +486,7 @@ impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<11} {:<48} {:>5} {:>5} {:>5} {:>6} {:>8}",
+            "{:<11} {:<56} {:>5} {:>5} {:>5} {:>6} {:>8}",
             "file", "analyzer", "P", "R", "F1", "F1nom", "dropped"
         )?;
         let mut files: Vec<&str> = Vec::new();
@@ -499,7 +499,7 @@ impl fmt::Display for EvalReport {
             for r in self.rows.iter().filter(|r| r.file == file) {
                 writeln!(
                     f,
-                    "{:<11} {:<48} {:>5} {:>5} {:>5.3} {:>6.3} {:>8}",
+                    "{:<11} {:<56} {:>5} {:>5} {:>5.3} {:>6.3} {:>8}",
                     r.file,
                     r.analyzer,
                     opt(r.all.p),
@@ -513,7 +513,7 @@ impl fmt::Display for EvalReport {
                 let label = format!("{}{} [quoted]", b.analyzer, if b.best { " *" } else { "" });
                 writeln!(
                     f,
-                    "{:<11} {:<48} {:>5.3} {:>5.3} {:>5.3} {:>6.3} {:>8}",
+                    "{:<11} {:<56} {:>5.3} {:>5.3} {:>5.3} {:>6.3} {:>8}",
                     b.file, label, b.p, b.r, b.f1, b.f1nom, 0
                 )?;
             }
