@@ -8,6 +8,7 @@
 //!
 //! Each language plugs in through the [`Language`] trait in `lang/<code>.rs`.
 
+pub mod eval;
 pub mod segment;
 pub mod tokenizer;
 

@@ -1,13 +1,43 @@
 //! Arabic analysis.
 //!
-//! Normalization (after Lucene's `ArabicNormalizer`): harakat U+064B–U+065F,
-//! superscript alef U+0670 and tatweel U+0640 removed; أ إ آ ٱ → ا; ى → ي;
-//! ة → ه; Arabic-Indic and Persian digits → ASCII. Stemming: Snowball Arabic
-//! (rust-stemmers).
+//! **Normalization** (Lucene `ArabicNormalizer`, extended): harakat
+//! U+064B–U+065F (which includes hamza above/below U+0654/U+0655), superscript
+//! alef U+0670 and tatweel U+0640 are deleted; أ إ آ and wasla ٱ (U+0671,
+//! Quranic and some web text; Lucene leaves it) → ا; ى → ي; ة → ه;
+//! Arabic-Indic and Persian digits → ASCII, with `١٢٫٥` → `12.5` and
+//! `١٢٬٥٠٠` → `12500` (one number, see [`push_lower_folded_digits`]).
+//!
+//! **Stopwords**: function words only (prepositions, pronouns, conjunctions,
+//! particles, relative and demonstrative pronouns, کان-type auxiliaries), after
+//! the Savoy/Lucene list, passed through the same normalizer.
+//!
+//! **Stemming**: a light stemmer in the spirit of Larkey et al.'s light10
+//! (Lucene `ArabicStemmer`), which leaves clitic chains such as `والكتاب`
+//! unstemmed in Snowball and misses pronoun suffixes:
+//! 1. one proclitic chain, longest first: conjunction و/ف + preposition ب/ك/ل +
+//!    article ال (`وبال`, `وال`, `بال`, `لل`, `ال`, …), leaving ≥ 2 letters;
+//!    without article, a conjunction + preposition (`وب`, `ول`, `فب`, …) only
+//!    when ≥ 4 letters stay, and a bare و only when ≥ 3 letters stay and the next
+//!    letter is not ا (so `واحد` keeps its root و); a bare preposition ل or ب
+//!    only when ≥ 4 letters stay (`برئيس`, `لمجلس`; not `بحر`, `بلد`). The
+//!    future/verbal س and ك are never stripped alone (Snowball's `سيارتي` →
+//!    `يارت`; `كتاب`).
+//! 2. one enclitic pronoun (`هما كما هم هن كم ها نا`), leaving ≥ 3 letters; a
+//!    stem then ending in ت (ta marbuta before a suffix: `سيارتها`) gets ت → ه
+//!    back when ≥ 3 letters precede it. `ي` is *not* stripped: in running text
+//!    it is far more often the nisba adjective ending (`شخصي` ≠ `شخص`, distinct
+//!    lemmas) than the 1st-person possessive; only `تي` after ≥ 4 letters is
+//!    read as ta marbuta + my (`سيارتي` → `سياره`, = `سيارة`; `الكويتي` kept).
+//! 3. light10's suffixes, sequentially, each when ≥ 2 letters (3 for one-letter
+//!    suffixes) stay: `ات ان ون ين`, the accusative tanwin alef `ا` (`عدداً` →
+//!    `عددا` → `عدد`) and ta marbuta `ه`; after the dual `ان`/`ين` or `ا`, a
+//!    final ت is ta marbuta again (`فترتين` → `فتره` → `فتر`). Unlike light10,
+//!    nisba `ي`/`يه` are kept (adjective ≠ noun lemma).
+//!
+//! Each step names its rule for `--explain` (`ar:prefix-wal`, `ar:suffix-hum`).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
-
-use rust_stemmers::{Algorithm, Stemmer};
 
 use super::{push_lower_folded_digits, StopWords};
 use crate::analysis::{Language, Stemmed};
@@ -15,12 +45,17 @@ use crate::analysis::{Language, Stemmed};
 /// Arabic rules.
 pub struct Arabic;
 
+/// Function words, after the Savoy list shipped by Lucene (BSD) with additions
+/// of other particles; normalized at load.
 const STOPWORDS: &str = "
-في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين اللذين اللتين اللواتي هو هي هم هن أنا نحن أنت أنتم
-كان كانت كانوا يكون تكون أن إن أنه إنه أنها لا لم لن ما ماذا لماذا كيف متى أين هل قد لقد كل بعض غير بين
+في من على إلى الى عن مع هذا هذه ذلك تلك هؤلاء أولئك التي الذي الذين اللذين اللتين اللواتي اللتان اللذان
+هو هي هم هن هما أنا نحن أنت أنتم أنتما أنتن إياه إياها إياهم
+كان كانت كانوا يكون تكون أن إن أنه إنه أنها إنها لأن لا لم لن ما ماذا لماذا كيف متى أين هل قد لقد كل بعض غير بين
 حتى ثم أو أم بل لكن لكنه إذا اذا إذ عند عندما منذ خلال بعد قبل حول دون فوق تحت أي أيضا ايضا كما مثل
-و ف ب ل ك يا ليس ليست هناك هنا فقط أكثر اكثر جدا التى الى عليه عليها فيه فيها منه منها به بها له لها
-لهم لهن عنه عنها ذات وهو وهي وقد ولا وما ومن وفي وعلى وأن فإن فان إنما ضمن لدى لدي حيث وكان وكانت
+و ف ب ل ك يا ليس ليست هناك هنا فقط جدا التى عليه عليها عليهم فيه فيها فيهم منه منها منهم به بها بهم له لها
+لهم لهن عنه عنها عنهم ذات وهو وهي وقد ولا وما ومن وفي وعلى وأن فإن فان إنما ضمن لدى لدي حيث وكان وكانت
+إلا الا أما إما كلا كلتا لو لولا سوف عن عليك إليه إليها إليهم معه معها معهم بينما بينهم لذلك وذلك كذلك
+هذان هاتان هكذا ثمة وإن وإذا ولم ولن فلا فقد كي لكي
 ";
 
 fn normalize_char(c: char, out: &mut String) {
@@ -44,9 +79,150 @@ fn stopwords() -> &'static StopWords {
     S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
 }
 
-fn stemmer() -> &'static Stemmer {
-    static S: OnceLock<Stemmer> = OnceLock::new();
-    S.get_or_init(|| Stemmer::create(Algorithm::Arabic))
+/// Article-bearing proclitic chains, longest first, with their rule names.
+const ARTICLE_PREFIXES: [(&str, &str); 10] = [
+    ("وبال", "ar:prefix-wbal"),
+    ("وكال", "ar:prefix-wkal"),
+    ("فبال", "ar:prefix-fbal"),
+    ("ولل", "ar:prefix-wll"),
+    ("فلل", "ar:prefix-fll"),
+    ("وال", "ar:prefix-wal"),
+    ("فال", "ar:prefix-fal"),
+    ("بال", "ar:prefix-bal"),
+    ("كال", "ar:prefix-kal"),
+    ("لل", "ar:prefix-ll"),
+];
+
+/// Conjunction + preposition without article.
+const CHAIN_PREFIXES: [(&str, &str); 6] = [
+    ("وب", "ar:prefix-wb"),
+    ("ول", "ar:prefix-wl"),
+    ("وك", "ar:prefix-wk"),
+    ("فب", "ar:prefix-fb"),
+    ("فل", "ar:prefix-fl"),
+    ("فك", "ar:prefix-fk"),
+];
+
+const PRONOUNS: [(&str, &str); 7] = [
+    ("هما", "ar:suffix-huma"),
+    ("كما", "ar:suffix-kuma"),
+    ("هم", "ar:suffix-hum"),
+    ("هن", "ar:suffix-hunna"),
+    ("كم", "ar:suffix-kum"),
+    ("ها", "ar:suffix-ha"),
+    ("نا", "ar:suffix-na"),
+];
+
+const SUFFIXES: [(&str, &str); 6] = [
+    ("ات", "ar:suffix-at"),
+    ("ان", "ar:suffix-an"),
+    ("ون", "ar:suffix-un"),
+    ("ين", "ar:suffix-in"),
+    ("ا", "ar:suffix-tanwin-a"),
+    ("ه", "ar:suffix-h"),
+];
+
+fn nchars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Light stem of a normalized word; returns the stem and the last rule.
+pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
+    let mut w = word;
+    let mut rule = None;
+    // 1. proclitics
+    let mut done = false;
+    for (p, r) in ARTICLE_PREFIXES {
+        if let Some(rest) = w.strip_prefix(p) {
+            if nchars(rest) >= 2 {
+                w = rest;
+                rule = Some(r);
+                done = true;
+                break;
+            }
+        }
+    }
+    if !done {
+        if let Some(rest) = w.strip_prefix("ال") {
+            if nchars(rest) >= 2 {
+                w = rest;
+                rule = Some("ar:prefix-al");
+                done = true;
+            }
+        }
+    }
+    if !done {
+        for (p, r) in CHAIN_PREFIXES {
+            if let Some(rest) = w.strip_prefix(p) {
+                if nchars(rest) >= 4 {
+                    w = rest;
+                    rule = Some(r);
+                    done = true;
+                    break;
+                }
+            }
+        }
+    }
+    if !done {
+        for (p, r) in [('ل', "ar:prefix-l"), ('ب', "ar:prefix-b")] {
+            if let Some(rest) = w.strip_prefix(p) {
+                if nchars(rest) >= 4 {
+                    w = rest;
+                    rule = Some(r);
+                    done = true;
+                    break;
+                }
+            }
+        }
+    }
+    if !done {
+        if let Some(rest) = w.strip_prefix('و') {
+            if nchars(rest) >= 3 && !rest.starts_with('ا') && !rest.starts_with('و') {
+                w = rest;
+                rule = Some("ar:prefix-w");
+            }
+        }
+    }
+    (w, rule)
+}
+
+fn stem_suffixes(w: &str, mut rule: Option<&'static str>) -> (String, Option<&'static str>) {
+    let mut s: String = w.to_string();
+    // 2. one enclitic pronoun
+    for (p, r) in PRONOUNS {
+        if s.ends_with(p) && nchars(&s) >= nchars(p) + 3 {
+            s.truncate(s.len() - p.len());
+            rule = Some(r);
+            if s.ends_with('ت') && nchars(&s) >= 4 {
+                s.truncate(s.len() - 'ت'.len_utf8());
+                s.push('ه');
+            }
+            break;
+        }
+    }
+    // 2b. ta marbuta + 1st-person ي (سيارتي → سياره), ≥ 4 letters before ت.
+    if !rule.is_some_and(|r| PRONOUNS.iter().any(|(_, n)| *n == r)) {
+        if let Some(st) = s.strip_suffix("تي") {
+            if nchars(st) >= 4 {
+                s = format!("{st}ه");
+                rule = Some("ar:suffix-ti");
+            }
+        }
+    }
+    // 3. light10 suffixes, sequentially
+    for (p, r) in SUFFIXES {
+        let min = if nchars(p) == 1 { 3 } else { 2 };
+        if s.ends_with(p) && nchars(&s) >= nchars(p) + min {
+            s.truncate(s.len() - p.len());
+            rule = Some(r);
+            // Dual/accusative after ta marbuta: فترتين, منطقتا → فتره.
+            if matches!(p, "ان" | "ين" | "ا") && s.ends_with('ت') && nchars(&s) >= 4 {
+                s.truncate(s.len() - 'ت'.len_utf8());
+                s.push('ه');
+            }
+        }
+    }
+    (s, rule)
 }
 
 impl Language for Arabic {
@@ -57,23 +233,35 @@ impl Language for Arabic {
         stopwords().contains(normalized)
     }
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
-        if normalized.chars().all(|c| c.is_ascii()) {
+        if !normalized
+            .chars()
+            .any(|c| ('\u{0621}'..='\u{064A}').contains(&c))
+        {
             return Stemmed::unchanged(normalized);
         }
-        let term = stemmer().stem(normalized);
-        let rule = if term != normalized {
-            Some("snowball-arabic")
+        let (w, rule) = light_stem(normalized);
+        let (s, rule) = stem_suffixes(w, rule);
+        if s == normalized {
+            Stemmed::unchanged(normalized)
         } else {
-            None
-        };
-        Stemmed { term, rule }
+            Stemmed {
+                term: Cow::Owned(s),
+                rule,
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Analyzer;
+    use super::*;
+    use crate::analysis::{Analyzer, MAX_TERM_BYTES};
     use crate::lang::Lang;
+    use proptest::prelude::*;
+
+    fn term(w: &str) -> String {
+        Analyzer::get(Lang::Ar).analyze(w)[0].term.clone()
+    }
 
     #[test]
     fn normalizes_and_stems_real_sentence() {
@@ -85,16 +273,78 @@ mod tests {
             .map(|t| t.term.as_str())
             .collect();
         assert!(terms.contains(&"84"));
-        let client = Analyzer::get(Lang::Ar).analyze("العميل");
-        let clients = Analyzer::get(Lang::Ar).analyze("العملاء");
-        assert!(!client[0].term.is_empty() && !clients[0].term.is_empty());
+        assert_eq!(term("العلاقات"), term("علاقات"));
+        assert_eq!(term("عملهم"), term("عمل"));
         assert!(toks.iter().any(|t| t.stop && t.normalized == "من"));
     }
 
     #[test]
     fn folds_digits_and_diacritics() {
-        let toks = Analyzer::get(Lang::Ar).analyze("١٢٫٥ مُعَلِّم");
+        let toks = Analyzer::get(Lang::Ar).analyze("١٢٫٥ مُعَلِّم ١٢٬٥٠٠ ۱۲");
         assert_eq!(toks[0].term, "12.5");
         assert_eq!(toks[1].normalized, "معلم");
+        assert_eq!(toks[2].term, "12500");
+        assert_eq!(toks[3].term, "12");
+        assert_eq!(
+            Analyzer::get(Lang::Ar).analyze("ٱلْكِتَٰب")[0].normalized,
+            "الكتب"
+        );
+    }
+
+    #[test]
+    fn clitic_chains() {
+        let k = term("كتاب");
+        assert_eq!(term("والكتاب"), k);
+        assert_eq!(term("الكتاب"), k);
+        assert_eq!(term("بالكتاب"), k);
+        assert_eq!(term("وبالكتاب"), k);
+        assert_eq!(term("للكتاب"), k);
+        assert_eq!(term("بالسيارة"), term("سيارة"));
+        assert_eq!(term("سيارتي"), term("سيارة"));
+        assert_ne!(term("سيارتي"), "يارت");
+        assert_eq!(term("كتابهم"), k);
+        assert_eq!(term("المكتبات"), term("مكتبة"));
+        let t = Analyzer::get(Lang::Ar).analyze("والكتاب");
+        assert_eq!(t[0].rule, Some("ar:prefix-wal"));
+    }
+
+    #[test]
+    fn short_roots_survive() {
+        assert_eq!(term("واحد"), "واحد");
+        assert_eq!(term("بيت"), "بيت");
+        assert_eq!(term("ولد"), "ولد");
+    }
+
+    #[test]
+    fn long_words_kept() {
+        let w = "ب".repeat(MAX_TERM_BYTES / 2);
+        assert_eq!(Analyzer::get(Lang::Ar).analyze(&w).len(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_offsets_on_boundaries(s in "\\PC{0,40}") {
+            for t in Analyzer::get(Lang::Ar).analyze(&s) {
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+            }
+        }
+
+        #[test]
+        fn normalize_idempotent(s in "[\\u0600-\\u06FF\\u0660-\\u0669a-zA-Z]{0,12}") {
+            let mut a = String::new();
+            normalize(&s, &mut a);
+            let mut b = String::new();
+            normalize(&a, &mut b);
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn normalize_idempotent_any(s in "\\PC{0,12}") {
+            let mut a = String::new();
+            normalize(&s, &mut a);
+            let mut b = String::new();
+            normalize(&a, &mut b);
+            prop_assert_eq!(a, b);
+        }
     }
 }

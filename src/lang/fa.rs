@@ -1,33 +1,78 @@
 //! Persian analysis.
 //!
-//! Normalization: Arabic ي ى → ی, ك → ک, ۀ ة ہ → ه; harakat, tatweel, ZWJ and
-//! hamza above (U+0654) removed; digits → ASCII; ZWNJ kept inside words.
-//! Stemming: none yet (normalization and stopwords only).
+//! * **Normalization** (one canonical orthography, hazm/Snowball style):
+//!   Arabic ي ى → Persian ی; ك → ک; ۀ ة ہ → ه; أ إ ٱ → ا; ؤ → و; harakat
+//!   U+064B–U+065F (incl. hamza above U+0654, as in `همهٔ`), superscript alef,
+//!   tatweel and ZWJ deleted; digits → ASCII; ZWNJ kept inside words (UAX#29
+//!   keeps it; splitting there costs F1, BASELINES.md), but runs of ZWNJ are
+//!   collapsed and a ZWNJ next to a non-letter or at an edge is dropped.
+//! * **Joining** (`join`): `می`/`نمی` followed by a word, and a word followed by
+//!   `ها های هایی تر ترین تری`, written with a space, are one word: the pipeline
+//!   joins them with a ZWNJ, so `می روم` = `می‌روم`, `کتاب ها` = `کتاب‌ها`.
+//! * **Stopwords**: function words (prepositions, conjunctions, pronouns,
+//!   copula and auxiliary forms), after the Savoy list (Lucene, BSD) and hazm
+//!   (MIT), normalized the same way.
+//! * **Stemming** (ZWNJ-aware light stemmer; the term has no ZWNJ, so
+//!   `میروم` = `می‌روم` and `کتابها` = `کتاب‌ها`):
+//!   1. verbal prefixes `می‌`/`نمی‌` (with ZWNJ, always; written solid, only
+//!      when ≥ 3 letters follow and the word does not start with a noun such as
+//!      `میدان میزان میان میلیون …`); `ب`/`ن` only before a known verb stem;
+//!   2. ZWNJ-attached suffixes (`‌ها ‌های ‌تر ‌ترین ‌ام ‌اند ‌ای …`);
+//!   3. solid suffixes, guarded: plural/possessive `های(ش|م|ت|شان|مان|تان) ها`,
+//!      comparative `ترین تر`, plurals `ات یان گان ان` (not after `ستان سان …`,
+//!      nor on nouns such as `سازمان ساختمان پایان زمان`), ezafe/indefinite `یی ی`;
+//!   4. verbs: person endings after a past stem (`کردند` → `کرد`), past
+//!      participle `-ده/-ته` → past stem (`کرده` → `کرد`), and present stems of
+//!      the ~50 most common irregular verbs mapped to their past stem (a
+//!      grammar-book table: `کن`→`کرد`, `شو`→`شد`, `گو`→`گفت`…), so
+//!      `می‌کند`, `کرد` and `کرده` share one term as their lemma does.
+//!   Rule names: `fa:prefix-mi`, `fa:plural-ha`, `fa:verb-present`, ….
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::{push_lower_folded_digits, StopWords};
-use crate::analysis::{Language, Stemmed};
+use crate::analysis::{Join, Language, Stemmed};
 
 /// Persian rules.
 pub struct Persian;
 
+const ZWNJ: char = '\u{200c}';
+
 const STOPWORDS: &str = "
-و در به از که این آن را با است برای تا یک هم بر می نمی شود شد بود باشد کرد کند کنند کرده خود ما من تو او
-آنها ایشان شما ها های یا اما اگر نیز هر چه چون پس بی همه وی دیگر چند هیچ همین همان بین روی زیر پیش
-بعد قبل نه ولی زیرا وجود دارد دارند داشت است،  هست نیست بودن شده شدن کردن کنیم کنید توان باید
+و در به از که این آن را با است برای تا یک هم بر یا اما اگر نیز هر چه چون پس بی همه وی دیگر
+چند هیچ همین همان بین روی زیر پیش بعد قبل نه ولی زیرا هست نیست هستند نیستند بود بودند باشد باشند
+خود ما من تو او آنها ایشان شما ها های می نمی اینکه آنکه چنین چنان آیا حتی نزد درباره مگر جز بدون
+ای ام اش ات اند ایم اید ان شان مان تان کو کی چی کجا چرا کدام وقتیکه تر ترین
 ";
 
 fn normalize(word: &str, out: &mut String) {
+    let start = out.len();
     for c in word.chars() {
         match c {
             'ي' | 'ى' => out.push('ی'),
             'ك' => out.push('ک'),
             'ۀ' | 'ة' | 'ہ' => out.push('ه'),
             'أ' | 'إ' | 'ٱ' => out.push('ا'),
+            'ؤ' => out.push('و'),
             '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200D}' => {}
-            c => push_lower_folded_digits(c.encode_utf8(&mut [0; 4]), out),
+            ZWNJ => {
+                let prev = out[start..].chars().last();
+                if prev.is_some_and(|p| p.is_alphabetic()) {
+                    out.push(ZWNJ);
+                }
+            }
+            c => {
+                if !c.is_alphabetic() && out[start..].ends_with(ZWNJ) {
+                    out.pop();
+                }
+                push_lower_folded_digits(c.encode_utf8(&mut [0; 4]), out);
+            }
         }
+    }
+    while out[start..].ends_with(ZWNJ) {
+        out.pop();
     }
 }
 
@@ -35,6 +80,322 @@ fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
     S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
 }
+
+/// Present stem : past stem of common (mostly irregular) verbs.
+const VERBS: &str = "
+کن:کرد شو:شد ده:داد گو:گفت گوی:گفت رو:رفت آ:آمد آی:آمد دان:دانست خواه:خواست توان:توانست
+بین:دید گیر:گرفت دار:داشت زن:زد آور:آورد یاب:یافت ساز:ساخت نویس:نوشت خوان:خواند گذار:گذاشت
+گذر:گذشت رس:رسید بر:برد پذیر:پذیرفت شناس:شناخت نشین:نشست کش:کشید فرست:فرستاد پرس:پرسید
+افت:افتاد انداز:انداخت ایست:ایستاد باش:بود خور:خورد بند:بست فروش:فروخت خر:خرید گرد:گشت
+شکن:شکست نما:نمود نمای:نمود جو:جست جوی:جست کوش:کوشید زی:زیست ریز:ریخت آموز:آموخت
+گشا:گشود گشای:گشود فرما:فرمود فرمای:فرمود ده:داد بخش:بخشید پرداز:پرداخت گریز:گریخت
+نه:نهاد شمار:شمرد میر:مرد گزین:گزید آفرین:آفرید بار:بارید خیز:خاست کاه:کاست افزا:افزود افزای:افزود
+سپار:سپرد شو:شست پوش:پوشید دو:دوید ماند:ماند گذر:گذشت
+";
+
+fn verbs() -> &'static (HashMap<String, String>, Vec<String>) {
+    static V: OnceLock<(HashMap<String, String>, Vec<String>)> = OnceLock::new();
+    V.get_or_init(|| {
+        let mut present = HashMap::new();
+        let mut past = Vec::new();
+        for e in VERBS.split_whitespace() {
+            if let Some((p, q)) = e.split_once(':') {
+                present
+                    .entry(p.to_string())
+                    .or_insert_with(|| q.to_string());
+                past.push(q.to_string());
+            }
+        }
+        past.sort();
+        past.dedup();
+        (present, past)
+    })
+}
+
+fn present_to_past(stem: &str) -> Option<&'static str> {
+    verbs().0.get(stem).map(String::as_str)
+}
+
+fn is_known_past(stem: &str) -> bool {
+    verbs().1.binary_search_by(|x| x.as_str().cmp(stem)).is_ok()
+}
+
+/// Present stems too ambiguous with nouns to map without a verbal prefix.
+const AMBIGUOUS_BARE: [&str; 8] = ["زن", "رو", "دو", "جو", "خر", "بر", "آ", "ده"];
+
+/// Nouns (and their derivatives) that begin with the letters of می.
+const MI_NOUNS: [&str; 16] = [
+    "میدان",
+    "میزان",
+    "میان",
+    "میلیون",
+    "میلیارد",
+    "میلاد",
+    "میراث",
+    "میهمان",
+    "میوه",
+    "میهن",
+    "میز",
+    "میل",
+    "میرزا",
+    "میخ",
+    "میش",
+    "مینا",
+];
+
+/// Nouns ending in ان that are not plurals.
+const AN_NOUNS: [&str; 34] = [
+    "سازمان",
+    "ساختمان",
+    "پایان",
+    "زمان",
+    "زبان",
+    "میدان",
+    "میزان",
+    "ایران",
+    "تهران",
+    "جوان",
+    "انسان",
+    "آسمان",
+    "باران",
+    "خیابان",
+    "کاروان",
+    "داستان",
+    "دوران",
+    "امکان",
+    "مکان",
+    "میهمان",
+    "جهان",
+    "قرآن",
+    "نان",
+    "جان",
+    "پیمان",
+    "فرمان",
+    "درمان",
+    "گمان",
+    "آبان",
+    "بیان",
+    "جریان",
+    "میان",
+    "دندان",
+    "ایمان",
+];
+
+fn nchars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Strip a present-tense person ending and map a known present stem.
+fn parse_present(rest: &str, bare: bool) -> Option<&'static str> {
+    let endings: &[&str] = if bare {
+        &["ند", "ید", "یم", "د", "م"]
+    } else {
+        &["ند", "ید", "یم", "د", "م", "ی", ""]
+    };
+    for e in endings {
+        if let Some(st) = rest.strip_suffix(e) {
+            if bare && (AMBIGUOUS_BARE.contains(&st) || nchars(rest) < 3) {
+                continue;
+            }
+            if let Some(p) = present_to_past(st) {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Strip a person ending after a past stem (کردند → کرد).
+fn parse_past(w: &str) -> Option<&str> {
+    if is_known_past(w) {
+        return Some(w);
+    }
+    for e in ["ند", "یم", "ید", "م", "ی"] {
+        if let Some(st) = w.strip_suffix(e) {
+            if is_known_past(st)
+                || ((st.ends_with('د') || st.ends_with('ت')) && nchars(st) >= 3 && e != "ی")
+            {
+                return Some(st);
+            }
+        }
+    }
+    None
+}
+
+const ZWNJ_SUFFIXES: [(&str, &str); 20] = [
+    ("هایشان", "fa:plural-ha"),
+    ("هایتان", "fa:plural-ha"),
+    ("هایمان", "fa:plural-ha"),
+    ("هایش", "fa:plural-ha"),
+    ("هایم", "fa:plural-ha"),
+    ("هایت", "fa:plural-ha"),
+    ("هایی", "fa:plural-ha"),
+    ("های", "fa:plural-ha"),
+    ("ها", "fa:plural-ha"),
+    ("ترین", "fa:superlative"),
+    ("تری", "fa:comparative"),
+    ("تر", "fa:comparative"),
+    ("اند", "fa:clitic-and"),
+    ("ایم", "fa:clitic-im"),
+    ("اید", "fa:clitic-id"),
+    ("ام", "fa:clitic-am"),
+    ("ای", "fa:clitic-i"),
+    ("اش", "fa:clitic-ash"),
+    ("است", "fa:clitic-ast"),
+    ("ی", "fa:ezafe"),
+];
+
+const SOLID_SUFFIXES: [(&str, &str, usize); 12] = [
+    ("هایشان", "fa:plural-ha", 2),
+    ("هایتان", "fa:plural-ha", 2),
+    ("هایمان", "fa:plural-ha", 2),
+    ("هایش", "fa:plural-ha", 2),
+    ("هایم", "fa:plural-ha", 2),
+    ("هایت", "fa:plural-ha", 2),
+    ("هایی", "fa:plural-ha", 2),
+    ("های", "fa:plural-ha", 2),
+    ("ها", "fa:plural-ha", 2),
+    ("ترین", "fa:superlative", 3),
+    ("تری", "fa:comparative", 3),
+    ("تر", "fa:comparative", 3),
+];
+
+/// Stem a normalized word.
+pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
+    let mut rule: Option<&'static str> = None;
+    let mut w: &str = word;
+    if !w.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
+        return (w.to_string(), None);
+    }
+    // 1. verbal prefix
+    let mut verbal = false;
+    for p in ["نمی\u{200c}", "می\u{200c}"] {
+        if let Some(r) = w.strip_prefix(p) {
+            if nchars(r) >= 1 {
+                w = r;
+                verbal = true;
+                rule = Some(if p.starts_with('ن') {
+                    "fa:prefix-nemi"
+                } else {
+                    "fa:prefix-mi"
+                });
+                break;
+            }
+        }
+    }
+    if !verbal && !MI_NOUNS.iter().any(|n| w.starts_with(n)) {
+        for p in ["نمی", "می"] {
+            if let Some(r) = w.strip_prefix(p) {
+                if nchars(r) >= 3 || (nchars(r) >= 2 && parse_present(r, false).is_some()) {
+                    w = r;
+                    verbal = true;
+                    rule = Some(if p.starts_with('ن') {
+                        "fa:prefix-nemi"
+                    } else {
+                        "fa:prefix-mi"
+                    });
+                    break;
+                }
+            }
+        }
+    }
+    // 2. ZWNJ-attached suffixes, right to left
+    let mut s = w.to_string();
+    loop {
+        let Some(i) = s.rfind(ZWNJ) else { break };
+        let tail = &s[i + ZWNJ.len_utf8()..];
+        if let Some((_, r)) = ZWNJ_SUFFIXES.iter().find(|(x, _)| *x == tail) {
+            rule = Some(r);
+            s.truncate(i);
+        } else {
+            break;
+        }
+    }
+    // Remaining ZWNJ (compounds): deleted in the term.
+    s.retain(|c| c != ZWNJ);
+    // 4a. verbs
+    if verbal {
+        if let Some(p) = parse_present(&s, false) {
+            return (p.to_string(), Some("fa:verb-present"));
+        }
+        if let Some(p) = parse_past(&s) {
+            return (p.to_string(), Some("fa:verb-past"));
+        }
+        return (s, rule);
+    }
+    // 3. solid suffixes
+    for (suf, r, min) in SOLID_SUFFIXES {
+        if let Some(st) = s.strip_suffix(suf) {
+            if nchars(st) >= min && !(suf.starts_with('ت') && is_known_past(st)) {
+                s.truncate(st.len());
+                rule = Some(r);
+                break;
+            }
+        }
+    }
+    // 4b. bare verbs: past stem + person ending, participle, present stems
+    if let Some(p) = parse_past(&s) {
+        let p = p.to_string();
+        if p != s {
+            return (p, Some("fa:verb-past"));
+        }
+    }
+    if let Some(p) = parse_present(&s, true) {
+        return (p.to_string(), Some("fa:verb-present"));
+    }
+    for (pre, r) in [("ن", "fa:verb-neg"), ("ب", "fa:verb-subj")] {
+        if let Some(rest) = s.strip_prefix(pre) {
+            if let Some(p) = parse_present(rest, false) {
+                return (p.to_string(), Some(r));
+            }
+            let rest = rest.strip_suffix('ه').unwrap_or(rest);
+            if let Some(p) = parse_past(rest) {
+                if is_known_past(p) {
+                    return (p.to_string(), Some(r));
+                }
+            }
+        }
+    }
+    if let Some(st) = s.strip_suffix('ه') {
+        if (st.ends_with('د') || st.ends_with('ت')) && (nchars(st) >= 3 || is_known_past(st)) {
+            return (st.to_string(), Some("fa:participle"));
+        }
+    }
+    // plurals in ان/ات
+    if !AN_NOUNS.contains(&s.as_str()) {
+        for (suf, r, repl) in [
+            ("گان", "fa:plural-gan", "ه"),
+            ("یان", "fa:plural-yan", ""),
+            ("ات", "fa:plural-at", ""),
+            ("ان", "fa:plural-an", ""),
+        ] {
+            if let Some(st) = s.strip_suffix(suf) {
+                let protected =
+                    suf == "ان" && ["ست", "س", "ر", "و", "ا"].iter().any(|e| st.ends_with(e));
+                if nchars(st) >= 3 && !protected {
+                    s = format!("{st}{repl}");
+                    rule = Some(r);
+                    break;
+                }
+            }
+        }
+    }
+    // ezafe / indefinite / nisba ی
+    if let Some(st) = s.strip_suffix("یی") {
+        if nchars(st) >= 2 {
+            s.truncate(st.len());
+            rule = Some("fa:ezafe-yi");
+        }
+    } else if let Some(st) = s.strip_suffix('ی') {
+        if nchars(st) >= 3 {
+            s.truncate(st.len());
+            rule = Some("fa:ezafe-i");
+        }
+    }
+    (s, rule)
+}
+
+const JOIN_AFTER: [&str; 6] = ["ها", "های", "هایی", "تر", "ترین", "تری"];
 
 impl Language for Persian {
     fn normalize(&self, word: &str, out: &mut String) {
@@ -44,14 +405,47 @@ impl Language for Persian {
         stopwords().contains(normalized)
     }
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
-        Stemmed::unchanged(normalized)
+        let (s, rule) = stem_word(normalized);
+        if s == normalized {
+            Stemmed::unchanged(normalized)
+        } else {
+            Stemmed {
+                term: Cow::Owned(s),
+                rule,
+            }
+        }
+    }
+    fn join(&self, prev: &str, next: &str) -> Join {
+        let letters = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphabetic() || c == ZWNJ);
+        if !letters(prev) || !letters(next) {
+            return Join::No;
+        }
+        if (prev == "می" || prev == "نمی") && nchars(next) >= 2 && !stopwords().contains(next)
+        {
+            return Join::Join;
+        }
+        if JOIN_AFTER.contains(&next) && nchars(prev) >= 2 && !stopwords().contains(prev) {
+            return Join::Join;
+        }
+        Join::No
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::Analyzer;
+    use super::*;
+    use crate::analysis::{Analyzer, MAX_TERM_BYTES};
     use crate::lang::Lang;
+    use proptest::prelude::*;
+
+    fn terms(s: &str) -> Vec<String> {
+        Analyzer::get(Lang::Fa)
+            .analyze(s)
+            .into_iter()
+            .filter(|t| !t.stop)
+            .map(|t| t.term)
+            .collect()
+    }
 
     #[test]
     fn unifies_arabic_letter_forms_and_keeps_zwnj() {
@@ -59,5 +453,92 @@ mod tests {
         assert_eq!(a.analyze("مشتري")[0].term, a.analyze("مشتری")[0].term);
         assert_eq!(a.analyze("سازمان‌ها")[0].normalized, "سازمان\u{200c}ها");
         assert_eq!(a.analyze("۸۰ درصد")[0].term, "80");
+        assert_eq!(a.analyze("همهٔ")[0].normalized, "همه");
+    }
+
+    #[test]
+    fn spacing_variants_conflate() {
+        let mi = terms("می‌روم");
+        assert_eq!(mi.len(), 1);
+        assert_eq!(terms("می روم"), mi);
+        assert_eq!(terms("میروم"), mi);
+        let k = terms("کتاب");
+        assert_eq!(terms("کتاب‌ها"), k);
+        assert_eq!(terms("کتاب ها"), k);
+        assert_eq!(terms("کتابها"), k);
+        assert_eq!(terms("کتاب‌های"), k);
+        assert_eq!(terms("بزرگ‌ترین"), terms("بزرگ"));
+        assert_eq!(terms("بزرگ تر"), terms("بزرگ"));
+        let toks = Analyzer::get(Lang::Fa).analyze("من می روم");
+        assert_eq!(toks.len(), 2);
+        assert_eq!(toks[1].rule, Some("fa:verb-present"));
+        assert_eq!(Analyzer::get(Lang::Fa).analyze("می‌روی")[0].term, "رفت");
+    }
+
+    #[test]
+    fn verbs_share_the_past_stem() {
+        let k = terms("کرد");
+        for w in [
+            "کردند",
+            "کرده",
+            "می‌کند",
+            "می‌کنند",
+            "کرده‌اند",
+            "نمی‌کند",
+            "بکند",
+            "نکرد",
+        ] {
+            assert_eq!(terms(w), k, "{w}");
+        }
+    }
+
+    #[test]
+    fn guards_protect_look_alikes() {
+        assert_eq!(terms("سازمان"), vec!["سازمان"]);
+        assert_eq!(terms("ساختمان"), vec!["ساختمان"]);
+        assert_eq!(terms("پایان"), vec!["پایان"]);
+        assert_eq!(terms("میدان"), vec!["میدان"]);
+        assert_eq!(terms("درختان"), terms("درخت"));
+        assert_eq!(terms("سازمان‌ها"), terms("سازمان"));
+    }
+
+    #[test]
+    fn long_words_kept() {
+        let w = "ب".repeat(MAX_TERM_BYTES / 2);
+        assert_eq!(Analyzer::get(Lang::Fa).analyze(&w).len(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_offsets_on_boundaries(s in "\\PC{0,40}") {
+            for t in Analyzer::get(Lang::Fa).analyze(&s) {
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+            }
+        }
+
+        #[test]
+        fn never_panics_persian(s in "[\\u0600-\\u06FF\\u200c\\u200d ]{0,30}") {
+            for t in Analyzer::get(Lang::Fa).analyze(&s) {
+                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+            }
+        }
+
+        #[test]
+        fn normalize_idempotent(s in "[\\u0600-\\u06FF\\u200c\\u200d]{0,12}") {
+            let mut a = String::new();
+            normalize(&s, &mut a);
+            let mut b = String::new();
+            normalize(&a, &mut b);
+            prop_assert_eq!(a, b);
+        }
+
+        #[test]
+        fn normalize_idempotent_any(s in "\\PC{0,12}") {
+            let mut a = String::new();
+            normalize(&s, &mut a);
+            let mut b = String::new();
+            normalize(&a, &mut b);
+            prop_assert_eq!(a, b);
+        }
     }
 }

@@ -1,7 +1,10 @@
 //! Russian analysis.
 //!
-//! Normalization: lowercase, ё → е (before stopwords and stemming, so `её` and
-//! `ее` are the same word). Stemming: Snowball Russian (rust-stemmers).
+//! * **Normalization**: lowercase, ё → е and combining stress marks removed
+//!   (before stopwords and stemming, so `её`/`ее`, `ёлка`/`елка` are one word;
+//!   rust-stemmers 1.2 predates Snowball's own ё folding).
+//! * **Stopwords**: the Snowball Russian list (BSD), ё-folded like the text.
+//! * **Stemming**: Snowball Russian (rust-stemmers), rule `ru:snowball`.
 
 use std::sync::OnceLock;
 
@@ -53,7 +56,7 @@ impl Language for Russian {
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
         let term = stemmer().stem(normalized);
         let rule = if term != normalized {
-            Some("snowball-russian")
+            Some("ru:snowball")
         } else {
             None
         };
