@@ -27,7 +27,7 @@ use super::Analyzer;
 use crate::lang::Lang;
 
 /// Conflation scores of one analyzer on one gold file (see METRIC.md).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Score {
     /// Conflation precision (None: no pair shares a term).
     pub p: Option<f64>,
@@ -239,7 +239,7 @@ pub const DEV_FILES: [(&str, Lang); 6] = [
 pub const NOMINAL: [&str; 3] = ["NOUN", "PROPN", "ADJ"];
 
 /// One analyzer on one dev file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct EvalRow {
     /// Dev file stem (`ar`, `ar-clitics`, …).
     pub file: String,

@@ -5,6 +5,7 @@
 
 mod analyze;
 mod detect;
+mod eval;
 mod index;
 mod info;
 mod output;
@@ -94,6 +95,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Show what is in the index and what happened to every input file.
     Info(info::InfoArgs),
+    /// Evaluate analysis or language identification on labelled data.
+    Eval(eval::EvalArgs),
 }
 
 /// Parse a `--lang` value.
@@ -132,5 +135,6 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Detect(a) => detect::run(g, a),
         Command::Analyze(a) => analyze::run(g, a),
         Command::Info(a) => info::run(g, a),
+        Command::Eval(a) => eval::run(g, a),
     }
 }
