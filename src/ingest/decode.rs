@@ -18,7 +18,7 @@
 //!    windows-1251 on Russian text (see the tests).
 
 use encoding_rs::{
-    Encoding, IBM866, ISO_8859_2, ISO_8859_5, ISO_8859_6, KOI8_R, KOI8_U, UTF_16BE, UTF_16LE, UTF_8,
+    Encoding, IBM866, ISO_8859_2, ISO_8859_5, KOI8_R, KOI8_U, UTF_16BE, UTF_16LE, UTF_8,
 };
 use encoding_rs::{WINDOWS_1250, WINDOWS_1251, WINDOWS_1252, WINDOWS_1256};
 use serde::Serialize;
@@ -95,8 +95,13 @@ pub fn detect(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Detecti
             bom_len: 0,
         });
     }
+    // Legacy only if it reads as plausible letters and punctuation (score
+    // >= 0): random garbage in an otherwise ASCII UTF-8 file, or a cut last
+    // character, reads as symbols and stays "UTF-8 with replacements".
+    let (enc, score) = legacy(bytes);
+    let encoding = if score >= 0 { enc } else { UTF_8 };
     Ok(Detection {
-        encoding: legacy(bytes),
+        encoding,
         bom_len: 0,
     })
 }
@@ -230,16 +235,21 @@ fn looks_binary(head: &[u8]) -> bool {
 }
 
 /// Legacy encodings that korpus' languages are written in, by script
-/// family, in order of preference when two decode equally well (KOI8-R
-/// before KOI8-U: they differ only in Ukrainian letters, and chardetng says
-/// KOI8-U for Russian KOI8-R text).
+/// family, in order of preference when two decode equally well.
+/// ISO-8859-6 (no Persian letters) and KOI8-U are only tried when chardetng
+/// proposes them; chardetng says KOI8-U for Russian KOI8-R text, which
+/// decodes to the same Russian letters, so that guess is read as KOI8-R.
 fn families() -> [Vec<&'static Encoding>; 3] {
     [
-        vec![WINDOWS_1256, ISO_8859_6],
-        vec![WINDOWS_1251, KOI8_R, KOI8_U, IBM866, ISO_8859_5],
+        vec![WINDOWS_1256],
+        vec![WINDOWS_1251, KOI8_R, IBM866, ISO_8859_5],
         vec![WINDOWS_1252, WINDOWS_1250, ISO_8859_2],
     ]
 }
+
+/// Score bonus for chardetng's guess: it decides near-ties (a German
+/// text whose only non-ASCII character is `…` is windows-1252, not IBM866).
+const GUESS_BONUS: i64 = 2;
 
 /// chardetng's guess alone (exposed for tests and diagnostics).
 pub fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
@@ -248,69 +258,152 @@ pub fn chardetng_guess(bytes: &[u8]) -> &'static Encoding {
     det.guess(None, chardetng::Utf8Detection::Deny)
 }
 
-/// chardetng's guess, corrected by plausibility scoring within its family
-/// (the highest score wins; ties go to the earlier encoding of the family).
-fn legacy(bytes: &[u8]) -> &'static Encoding {
+/// The most plausible legacy encoding: candidates are chardetng's guess,
+/// the encodings of its family and then those of the other families; the
+/// highest [`plausibility`] wins, ties go to the earlier candidate. Returns
+/// the encoding, its score and the number of non-ASCII characters it
+/// decodes to.
+fn legacy(bytes: &[u8]) -> (&'static Encoding, i64) {
     let sample = &bytes[..bytes.len().min(1 << 20)];
-    let guess = chardetng_guess(sample);
-    let Some(family) = families().into_iter().find(|f| f.contains(&guess)) else {
-        return guess;
-    };
-    let mut best: Option<(i64, &'static Encoding)> = None;
-    for enc in family {
+    let mut guess = chardetng_guess(sample);
+    if guess == KOI8_U {
+        guess = KOI8_R;
+    }
+    let mut fams = families();
+    fams.sort_by_key(|f| !f.contains(&guess));
+    let mut candidates: Vec<&'static Encoding> = fams.into_iter().flatten().collect();
+    if !candidates.contains(&guess) {
+        candidates.insert(0, guess);
+    }
+    // (score with bonus, encoding, plain score)
+    let mut best: Option<(i64, &'static Encoding, i64)> = None;
+    for enc in candidates {
         let score = plausibility(&enc.decode_without_bom_handling(sample).0);
-        if best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, enc));
+        let ranked = score + if enc == guess { GUESS_BONUS } else { 0 };
+        if best.is_none_or(|(b, _, _)| ranked > b) {
+            best = Some((ranked, enc, score));
         }
     }
-    best.map_or(guess, |(_, e)| e)
+    let (_, enc, score) = best.expect("candidates are never empty");
+    (enc, score)
 }
 
-/// How plausible a decoded text is as one of korpus' languages (ar, de, fa,
-/// ru, sl). Only non-ASCII characters count: letters of those alphabets
-/// score (lowercase more than uppercase), other letters, symbols and
-/// replacement characters cost, and an uppercase letter right after a
-/// lowercase one (`пРИВЕТ`, what KOI8-R read as windows-1251 gives) costs.
-pub fn plausibility(text: &str) -> i64 {
-    let mut score = 0i64;
-    let mut prev = ' ';
-    for c in text.chars() {
-        if !c.is_ascii() {
-            score += char_score(c);
-        }
-        if c.is_uppercase() && prev.is_lowercase() && !(c.is_ascii() && prev.is_ascii()) {
-            score -= 3;
-        }
-        prev = c;
-    }
-    score
+/// Character classes counted by [`plausibility`].
+#[derive(Clone, Copy)]
+enum Class {
+    RuLower,
+    RuUpper,
+    Arabic,
+    DeLower,
+    DeUpper,
+    SlLower,
+    SlUpper,
+    Neutral,
+    OtherLetter,
+    Symbol,
+    Replacement,
 }
 
-fn char_score(c: char) -> i64 {
+fn class(c: char) -> Class {
     match c {
-        // Russian
-        'а'..='я' | 'ё' => 2,
-        'А'..='Я' | 'Ё' => 1,
-        // Arabic and Persian letters, marks, punctuation and digits
-        '\u{0621}'..='\u{064A}' | 'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' | '\u{064B}'..='\u{0652}' => {
-            2
-        }
+        'а'..='я' | 'ё' => Class::RuLower,
+        'А'..='Я' | 'Ё' => Class::RuUpper,
+        '\u{0621}'..='\u{064A}' | 'پ' | 'چ' | 'ژ' | 'گ' | 'ک' | 'ی' => Class::Arabic,
+        'ä' | 'ö' | 'ü' | 'ß' => Class::DeLower,
+        'Ä' | 'Ö' | 'Ü' => Class::DeUpper,
+        'č' | 'š' | 'ž' | 'ć' | 'đ' => Class::SlLower,
+        'Č' | 'Š' | 'Ž' | 'Ć' | 'Đ' => Class::SlUpper,
         '،'
         | '؛'
         | '؟'
+        | '\u{064B}'..='\u{0652}'
         | '\u{0660}'..='\u{0669}'
         | '\u{06F0}'..='\u{06F9}'
         | '\u{200C}'
-        | '\u{200D}' => 0,
-        // German and Slovenian
-        'ä' | 'ö' | 'ü' | 'ß' | 'č' | 'š' | 'ž' | 'ć' | 'đ' => 2,
-        'Ä' | 'Ö' | 'Ü' | 'Č' | 'Š' | 'Ž' | 'Ć' | 'Đ' => 1,
-        // Common typography in any of them
-        '«' | '»' | '„' | '“' | '”' | '‘' | '’' | '‚' | '–' | '—' | '…' | '€' | '\u{a0}' | '°'
-        | '§' => 0,
-        '\u{FFFD}' => -4,
-        c if c.is_alphabetic() => -1,
-        _ => -3,
+        | '\u{200D}'
+        | '«'
+        | '»'
+        | '„'
+        | '“'
+        | '”'
+        | '‘'
+        | '’'
+        | '‚'
+        | '–'
+        | '—'
+        | '…'
+        | '€'
+        | '\u{a0}'
+        | '°'
+        | '§'
+        | '•'
+        | '·'
+        | '×'
+        | '©'
+        | '®'
+        | '™' => Class::Neutral,
+        '\u{FFFD}' => Class::Replacement,
+        c if c.is_alphabetic() => Class::OtherLetter,
+        _ => Class::Symbol,
+    }
+}
+
+/// How plausible a decoded text is as one of korpus' languages (ar/fa, de,
+/// ru, sl). Only non-ASCII characters count. For each language, its own
+/// letters score (lowercase 2, uppercase 1), letters of the other
+/// languages and other letters cost 1, symbols 3, U+FFFD 4; the best
+/// language's score is taken (so `č` in a German text read as windows-1250
+/// does not beat `è` from windows-1252). Then an uppercase letter right
+/// after a lowercase one (`оРИВЕТ`, KOI8-R read as windows-1251) and a
+/// change of script inside a word (`GrьЯe`) cost 3 each.
+pub fn plausibility(text: &str) -> i64 {
+    let mut n = [0i64; 11];
+    let mut penalty = 0i64;
+    let mut prev = ' ';
+    for c in text.chars() {
+        if !c.is_ascii() {
+            n[class(c) as usize] += 1;
+        }
+        if c.is_alphabetic() && prev.is_alphabetic() {
+            let case_flip =
+                c.is_uppercase() && prev.is_lowercase() && !(c.is_ascii() && prev.is_ascii());
+            if case_flip || script(c) != script(prev) {
+                penalty += 3;
+            }
+        }
+        prev = c;
+    }
+    use Class::*;
+    let other = n[OtherLetter as usize] + 3 * n[Symbol as usize] + 4 * n[Replacement as usize];
+    let letters: i64 = [RuLower, RuUpper, Arabic, DeLower, DeUpper, SlLower, SlUpper]
+        .iter()
+        .map(|c| n[*c as usize])
+        .sum();
+    let profiles: [&[(Class, i64)]; 4] = [
+        &[(RuLower, 2), (RuUpper, 1)],
+        &[(Arabic, 2)],
+        &[(DeLower, 2), (DeUpper, 1)],
+        &[(SlLower, 2), (SlUpper, 1)],
+    ];
+    let best = profiles
+        .iter()
+        .map(|p| {
+            let own: i64 = p.iter().map(|(c, w)| w * n[*c as usize]).sum();
+            let mine: i64 = p.iter().map(|(c, _)| n[*c as usize]).sum();
+            own - (letters - mine)
+        })
+        .max()
+        .unwrap_or(0);
+    best - other - penalty
+}
+
+/// Script of a letter, coarsely: 0 Latin, 1 Cyrillic, 2 Arabic, 3 other.
+fn script(c: char) -> u8 {
+    match c {
+        'a'..='z' | 'A'..='Z' | '\u{C0}'..='\u{24F}' => 0,
+        '\u{400}'..='\u{4FF}' => 1,
+        '\u{600}'..='\u{6FF}' => 2,
+        _ => 3,
     }
 }
 
@@ -519,6 +612,73 @@ mod tests {
                 }
                 Err(DecodeSkip::Empty) | Err(DecodeSkip::Binary) => {}
             }
+        }
+    }
+
+    /// Accuracy on a corpus made by `shared/bench/generate.py`:
+    /// `KORPUS_BENCH=/tmp/bench cargo test --lib bench_corpus -- --ignored --nocapture`.
+    /// Compares korpus' and chardetng's choice with the manifest's encoding,
+    /// by name and by decoded text (names can differ with identical text,
+    /// e.g. latin-1 vs windows-1252).
+    #[test]
+    #[ignore]
+    fn bench_corpus_encodings() {
+        let Ok(dir) = std::env::var("KORPUS_BENCH") else {
+            eprintln!("set KORPUS_BENCH to a generate.py output folder");
+            return;
+        };
+        let dir = std::path::Path::new(&dir);
+        let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).unwrap();
+        let mut stats: std::collections::BTreeMap<String, [usize; 5]> = Default::default();
+        for line in manifest.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let enc = v["encoding"].as_str().unwrap();
+            let bytes = std::fs::read(dir.join(v["path"].as_str().unwrap())).unwrap();
+            let label = enc
+                .trim_end_matches("+replaced")
+                .replace("latin_1", "latin1")
+                .replace('_', "-");
+            let expected = if label.starts_with("invalid-utf8") {
+                UTF_8
+            } else {
+                Encoding::for_label(label.as_bytes()).unwrap_or_else(|| panic!("{label}"))
+            };
+            let key = format!(
+                "{} {}",
+                v["lang"].as_str().unwrap(),
+                enc.split(':').next().unwrap()
+            );
+            let e = stats.entry(key).or_default();
+            e[0] += 1;
+            let Ok(d) = decode(&bytes, None) else {
+                continue;
+            };
+            let want = expected.decode_with_bom_removal(&bytes).0;
+            e[1] += (d.encoding == expected.name()) as usize;
+            e[2] += (d.text == want) as usize;
+            if d.text != want && std::env::var("KORPUS_BENCH_SHOW").is_ok() {
+                let diff: String = d
+                    .text
+                    .chars()
+                    .zip(want.chars())
+                    .filter(|(a, b)| a != b)
+                    .take(8)
+                    .map(|(a, b)| format!("{a}/{b} "))
+                    .collect();
+                println!(
+                    "{} {enc} -> {} ({} replaced): {diff}",
+                    v["path"], d.encoding, d.replaced
+                );
+            }
+            if expected != UTF_8 {
+                let raw = chardetng_guess(&bytes);
+                e[3] += (raw == expected) as usize;
+                e[4] += (raw.decode_without_bom_handling(&bytes).0 == want) as usize;
+            }
+        }
+        println!("lang encoding: docs, korpus name ok, korpus text ok, chardetng name ok, chardetng text ok");
+        for (k, v) in stats {
+            println!("{k:<24} {v:?}");
         }
     }
 }
