@@ -1005,4 +1005,70 @@ mod tests {
             .unwrap()
             .starts_with("binary file"));
     }
+
+    /// Whole pipeline on a `shared/bench/generate.py` folder:
+    /// `KORPUS_BENCH=/tmp/bench cargo test --lib bench_ingest -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn bench_ingest() {
+        let Ok(dir) = std::env::var("KORPUS_BENCH") else {
+            eprintln!("set KORPUS_BENCH to a generate.py output folder");
+            return;
+        };
+        let t = std::time::Instant::now();
+        let (files, mut reports) = discover(&[PathBuf::from(dir)]).unwrap();
+        let mut docs = Vec::new();
+        for f in &files {
+            let (d, r) = read_file(f, &IngestOptions::default());
+            docs.extend(d);
+            reports.push(r);
+        }
+        let read = t.elapsed();
+        let (kept, dups) = dedup_documents(docs);
+        let pairs: Vec<(&str, &str)> = kept
+            .iter()
+            .map(|d| (d.path.as_str(), d.body.as_str()))
+            .collect();
+        let ranges = boilerplate::boilerplate_ranges_by_source(&pairs);
+        let mut by_reason: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut by_enc: std::collections::BTreeMap<String, usize> = Default::default();
+        for r in reports.iter().chain(&dups) {
+            let reason = r
+                .skipped
+                .as_deref()
+                .map(|s| s.split(':').next().unwrap().to_string());
+            *by_reason
+                .entry(reason.unwrap_or_else(|| "ok".into()))
+                .or_default() += 1;
+            if let Some(e) = &r.encoding {
+                *by_enc.entry(e.clone()).or_default() += 1;
+            }
+            assert!(!r.skipped.as_deref().unwrap_or("").contains('\n'));
+        }
+        let replaced: usize = reports.iter().map(|r| r.replaced).sum();
+        let bp_docs = ranges.iter().filter(|r| !r.is_empty()).count();
+        let bp_lines: usize = ranges.iter().map(Vec::len).sum();
+        println!(
+            "{} files, {} kept documents, {} duplicates, read in {:?}, total {:?}",
+            files.len(),
+            kept.len(),
+            dups.len(),
+            read,
+            t.elapsed()
+        );
+        println!("reports by reason: {by_reason:?}");
+        println!("files by encoding: {by_enc:?}; replaced sequences: {replaced}");
+        println!("boilerplate: {bp_lines} lines in {bp_docs} documents");
+        let mut shown = std::collections::BTreeMap::<String, usize>::new();
+        for (d, r) in kept.iter().zip(&ranges) {
+            for r in r {
+                *shown.entry(d.body[r.clone()].to_string()).or_default() += 1;
+            }
+        }
+        let mut top: Vec<_> = shown.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (l, n) in top.iter().take(12) {
+            println!("  {n:>5}  {l}");
+        }
+    }
 }
