@@ -551,6 +551,26 @@ mod tests {
         assert_eq!(decode("a\u{FFFD}b".as_bytes(), None).unwrap().replaced, 0);
     }
 
+    /// From the bench generator's noise: UTF-8 cut inside the only
+    /// multi-byte character, and random bytes in ASCII text, stay UTF-8;
+    /// legacy text whose only non-ASCII characters are quotes is legacy.
+    #[test]
+    fn damaged_utf8_versus_sparse_legacy() {
+        let d = decode(b"Vielen Dank fuer Ihre Nachricht. Gr\xC3", None).unwrap();
+        assert_eq!((d.encoding, d.replaced), ("UTF-8", 1));
+        let d = decode(b"Der Vertrag \xA4\xB6\x91\xCF wurde verlaengert.", None).unwrap();
+        assert_eq!(d.encoding, "UTF-8");
+        assert_eq!(d.replaced, 4);
+        let quotes = encode("Er sagte \u{ab}danke\u{bb} und ging.", WINDOWS_1252);
+        let d = decode(&quotes, None).unwrap();
+        assert_eq!(
+            (d.encoding, d.text.as_str()),
+            ("windows-1252", "Er sagte \u{ab}danke\u{bb} und ging.")
+        );
+        let one = encode("Sch\u{f6}n.", WINDOWS_1252);
+        assert_eq!(decode(&one, None).unwrap().text, "Sch\u{f6}n.");
+    }
+
     #[test]
     fn boms() {
         let text = paragraph(RU, 100);

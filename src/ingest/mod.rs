@@ -361,7 +361,7 @@ fn stream_file(
         path: spath.clone(),
         documents: emitted,
         encoding: Some(det.encoding.name().to_string()),
-        skipped: summarize_bad(bad),
+        skipped: summarize_bad(bad).map(one_line),
         replaced,
     };
     if emitted == 0 && report.skipped.is_none() {
