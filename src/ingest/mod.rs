@@ -441,7 +441,7 @@ impl<'a> Splitter<'a> {
         match self.format {
             Format::Jsonl => {
                 let docs = jsonl_documents_from(self.path, &part, start_line, bad);
-                docs.into_iter().for_each(|d| emit(d));
+                docs.into_iter().for_each(&mut *emit);
             }
             _ => {
                 self.parts += 1;
