@@ -167,9 +167,15 @@ fn walk_error_reason(err: &walkdir::Error) -> String {
         return err.to_string();
     };
     let is_dir = err.path().is_some_and(|p| p.is_dir());
+    let is_link = err
+        .path()
+        .and_then(|p| std::fs::symlink_metadata(p).ok())
+        .is_some_and(|m| m.is_symlink());
     match io.kind() {
-        std::io::ErrorKind::NotFound => "broken symlink (target does not exist)".to_string(),
-        std::io::ErrorKind::PermissionDenied if is_dir => format!("unreadable folder: {io}"),
+        std::io::ErrorKind::NotFound if is_link => {
+            "broken symlink (target does not exist)".to_string()
+        }
+        std::io::ErrorKind::NotFound => format!("vanished while reading the folder: {io}"),
         _ if is_dir => format!("unreadable folder: {io}"),
         _ => format!("unreadable: {io}"),
     }
@@ -926,6 +932,55 @@ mod tests {
         assert!(skipped
             .iter()
             .all(|r| !r.skipped.as_deref().unwrap().contains('\n')));
+    }
+
+    /// The same file reached through a symlink is read twice and the second
+    /// copy (by path order) is reported as a duplicate.
+    #[cfg(unix)]
+    #[test]
+    fn same_file_via_symlink_is_a_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b.txt"), "Derselbe Text").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("b.txt"), dir.path().join("a.txt")).unwrap();
+        let (files, _) = discover(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(files.len(), 2);
+        let docs: Vec<Document> = files
+            .iter()
+            .flat_map(|f| read_file(f, &IngestOptions::default()).0)
+            .collect();
+        let (kept, dups) = dedup_documents(docs);
+        assert_eq!(kept.len(), 1);
+        assert!(kept[0].path.ends_with("a.txt"));
+        assert!(dups[0].path.ends_with("b.txt"));
+        assert_eq!(
+            dups[0].skipped,
+            Some(format!("duplicate of {}", kept[0].path))
+        );
+    }
+
+    #[test]
+    fn large_utf16_file_streams() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("u16.txt");
+        let text = "Zeile mit Umlauten äöü und Кириллица.\n".repeat(200);
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(&path, &bytes).unwrap();
+        let (docs, report) = read_file(&path, &small_limit(1500));
+        assert_eq!(report.encoding.as_deref(), Some("UTF-16LE"));
+        assert!(docs.len() > 5);
+        assert_eq!(
+            docs.iter().map(|d| d.body.as_str()).collect::<String>(),
+            text
+        );
+        // Without BOM, too.
+        std::fs::write(&path, &bytes[2..]).unwrap();
+        let (docs, report) = read_file(&path, &small_limit(1500));
+        assert_eq!(report.encoding.as_deref(), Some("UTF-16LE"));
+        assert_eq!(
+            docs.iter().map(|d| d.body.as_str()).collect::<String>(),
+            text
+        );
     }
 
     #[test]
