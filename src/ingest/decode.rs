@@ -11,11 +11,16 @@
 //!    "UTF-8 with N replacements" when its valid multi-byte sequences are at
 //!    least as many as its invalid ones (legacy text decoded as UTF-8 has
 //!    almost no valid multi-byte sequences);
-//! 6. otherwise a legacy encoding: chardetng proposes one, then every
-//!    encoding of the same script family is scored by letter plausibility
-//!    for korpus' languages ([`plausibility`]) and the best one wins
-//!    (chardetng's guess wins ties). chardetng alone confuses KOI8-R with
-//!    windows-1251 on Russian text (see the tests).
+//! 6. otherwise a legacy encoding: chardetng proposes one, then the
+//!    Arabic, Cyrillic and Latin legacy encodings (chardetng's family
+//!    first) are scored by letter plausibility for korpus' languages
+//!    ([`plausibility`]); the best wins, chardetng's guess gets a small
+//!    bonus for near-ties. If even the best reads as implausible (score
+//!    below 0: symbols, stray letters), the file is UTF-8 with
+//!    replacements after all (random garbage in ASCII text, a cut last
+//!    character). Measured: chardetng alone names Russian KOI8-R "KOI8-U"
+//!    and reads short Slovenian windows-1250 / ISO-8859-2 as windows-1252
+//!    (see `chardetng_alone_gets_these_wrong`).
 
 use encoding_rs::{
     Encoding, IBM866, ISO_8859_2, ISO_8859_5, KOI8_R, KOI8_U, UTF_16BE, UTF_16LE, UTF_8,
@@ -498,8 +503,8 @@ mod tests {
         }
     }
 
-    /// chardetng alone gets KOI8-R Russian wrong (it says windows-1251, or
-    /// the other way around); the plausibility step fixes it.
+    /// The classic KOI8-R / windows-1251 mix-up (case inverted) scores
+    /// lower than the right reading, both ways.
     #[test]
     fn plausibility_prefers_the_right_cyrillic_encoding() {
         let text = encodable(&paragraph(RU, 300), KOI8_R);
