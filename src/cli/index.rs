@@ -52,6 +52,7 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
         ingest: IngestOptions {
             text_column: a.text_column,
             encoding,
+            ..IngestOptions::default()
         },
         ..IndexOptions::default()
     };
