@@ -4,7 +4,8 @@
 //! occurrence, on either side, **within the same sentence** (windows do not
 //! cross sentence or document boundaries). Stopwords are skipped as
 //! collocates but still take up window positions. The node itself counts as
-//! a collocate when it recurs within the window.
+//! a collocate when it recurs within the window. A collocate token that
+//! falls in the windows of several node tokens counts once (so f_xy ≤ f_y).
 //!
 //! f_xy = co-occurrences (each collocate token in each node window),
 //! f_x = node frequency, f_y = collocate frequency, N = word tokens
@@ -150,30 +151,29 @@ impl CollocAcc {
             e.stop |= t.stop;
             e.surfaces.add(doc.surface(t), 1);
         }
+        // A collocate token inside the windows of two nearby node tokens
+        // counts once, so f_xy ≤ f_y and logDice ≤ 14.
+        let mut counted = vec![false; toks.len()];
         for (i, t) in toks.iter().enumerate() {
             if t.term != self.node {
                 continue;
             }
             let (p, s) = (t.position, t.sentence);
-            let mut visit = |j: usize| {
-                let u = &toks[j];
-                if u.sentence != s || u.position.abs_diff(p) > self.span {
-                    return false;
+            let lo = (0..i)
+                .rev()
+                .take_while(|&j| toks[j].sentence == s && toks[j].position.abs_diff(p) <= self.span)
+                .last()
+                .unwrap_or(i);
+            let hi = (i + 1..toks.len())
+                .take_while(|&j| toks[j].sentence == s && toks[j].position.abs_diff(p) <= self.span)
+                .last()
+                .unwrap_or(i);
+            for j in lo..=hi {
+                if j == i || counted[j] || toks[j].stop {
+                    continue;
                 }
-                if !u.stop {
-                    *self.pairs.entry(u.term.clone()).or_insert(0) += 1;
-                }
-                true
-            };
-            for j in (0..i).rev() {
-                if !visit(j) {
-                    break;
-                }
-            }
-            for j in i + 1..toks.len() {
-                if !visit(j) {
-                    break;
-                }
+                counted[j] = true;
+                *self.pairs.entry(toks[j].term.clone()).or_insert(0) += 1;
             }
         }
     }
@@ -268,6 +268,20 @@ mod tests {
         assert_eq!(terms, [("a", 1), ("b", 1), ("c", 1), ("d", 1), ("e", 1)]);
         assert_eq!(acc.node_count(), 2);
         assert_eq!(rows[0].f_x, 2);
+    }
+
+    #[test]
+    fn overlapping_windows_count_a_token_once() {
+        // "y" is within 2 of both nodes: one co-occurrence, not two
+        let d = und("1", "k y k");
+        let mut acc = CollocAcc::new("k", 2);
+        acc.add(&d);
+        let rows = acc.rows(Measure::LogDice, 1);
+        let y = rows.iter().find(|r| r.term == "y").unwrap();
+        assert_eq!((y.f_xy, y.f_x, y.f_y), (1, 2, 1));
+        // each node is in the other's window: the node counts as its own collocate
+        let k = rows.iter().find(|r| r.term == "k").unwrap();
+        assert_eq!(k.f_xy, 2);
     }
 
     #[test]
