@@ -108,9 +108,8 @@ pub fn canonical(s: &str, lang: Lang) -> String {
         } else {
             Some(',')
         }
-    } else if dots + commas == 0 {
-        None
-    } else if dots > 1 || commas > 1 {
+    } else if dots + commas == 0 || dots > 1 || commas > 1 {
+        // no separator, or repeated separators: thousands groups
         None
     } else {
         let sep = if dots == 1 { '.' } else { ',' };
