@@ -58,10 +58,10 @@ use crate::corpus::AnalyzedDoc;
 pub use colloc::{CollocAcc, CollocRow, Measure};
 pub use dedup::{dedup, jaccard, near_duplicates, Collapse, DupPair, MinHashAcc};
 pub use freq::{FreqAcc, FreqRow};
-pub use keyness::{keyness, KeynessConfig, KeynessRow};
+pub use keyness::{keyness, KeySort, KeynessConfig, KeynessRow};
 pub use kwic::{kwic_lines, KwicLine};
 pub use numbers::{NumberKind, NumbersAcc, NumbersRow};
-pub use render::Format;
+pub use render::{Format, Table};
 pub use summary::{summary, SummaryAcc, SummaryRow, TopTerm};
 
 /// How to group documents in a summary or numbers table.
@@ -147,6 +147,27 @@ pub(crate) fn fmt_f(x: f64, d: usize) -> String {
 /// Format an optional float (`-` when undefined).
 pub(crate) fn fmt_o(x: Option<f64>, d: usize) -> String {
     x.map(|x| fmt_f(x, d)).unwrap_or_else(|| "-".to_string())
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use crate::stats::testutil::und;
+
+    #[test]
+    fn group_keys() {
+        let mut d = und("1", "x");
+        d.doc.path = "corpus/help/a.txt".into();
+        d.doc.meta.insert("site".into(), serde_json::json!("help"));
+        d.doc.meta.insert("year".into(), serde_json::json!(2024));
+        assert_eq!(GroupBy::All.key(&d), "all");
+        assert_eq!(GroupBy::Lang.key(&d), "und");
+        assert_eq!(GroupBy::Path.key(&d), "corpus/help/a.txt");
+        assert_eq!(GroupBy::Dir.key(&d), "corpus/help");
+        assert_eq!(GroupBy::Meta("site".into()).key(&d), "help");
+        assert_eq!(GroupBy::Meta("year".into()).key(&d), "2024");
+        assert_eq!(GroupBy::Meta("none".into()).key(&d), "(none)");
+    }
 }
 
 #[cfg(test)]
