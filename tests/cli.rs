@@ -219,3 +219,89 @@ impl Owned for std::process::Command {
         c
     }
 }
+
+#[test]
+fn keyness_lists_german_content_terms_first() {
+    let o = on_corpus(&["stats", "keyness", "--target", "lang:de", "--json", "--limit", "5"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 5);
+    let stop = ["der", "die", "und", "das", "in", "zu", "den", "von"];
+    for r in &rows {
+        let s = r["surface"].as_str().unwrap();
+        assert!(!stop.contains(&s.to_lowercase().as_str()), "stopword {s} in keyness");
+        assert!(s.chars().next().unwrap().is_alphabetic(), "{s}");
+        assert!(r["significant"].as_bool().unwrap(), "{r}");
+    }
+}
+
+#[test]
+fn stats_subcommands_are_deterministic_across_jobs() {
+    for args in [
+        vec!["stats", "summary", "--by", "path", "--json"],
+        vec!["stats", "freq", "--ngram", "2", "--min-count", "2", "--json"],
+        vec!["stats", "keyness", "--target", "lang:ru", "--json"],
+        vec!["stats", "colloc", "клиент", "--json"],
+        vec!["stats", "summary", "--numbers", "--csv"],
+    ] {
+        let mut a1 = args.clone();
+        a1.extend(["--jobs", "1"]);
+        let mut a2 = args.clone();
+        a2.extend(["--jobs", "2"]);
+        let o1 = on_corpus(&a1);
+        assert!(o1.status.success(), "{args:?}: {}", stderr(&o1));
+        assert_eq!(stdout(&o1), stdout(&on_corpus(&a2)), "{args:?}");
+        assert!(!stdout(&o1).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn stats_subset_and_csv() {
+    let o = on_corpus(&["stats", "summary", "--subset", "lang:sl", "--csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    let lines: Vec<&str> = s.lines().collect();
+    assert!(lines[0].contains("tokens"), "{s}");
+    assert_eq!(lines.len(), 2, "one group: {s}");
+    assert!(lines[1].starts_with("sl,"), "{s}");
+}
+
+#[test]
+fn numbers_table_finds_percentages_in_every_script() {
+    let o = on_corpus(&["stats", "summary", "--numbers", "--json"]);
+    let rows = json_lines(&o);
+    let has = |g: &str, v: &str| rows.iter().any(|r| r["group"] == g && r["value"] == v && r["kind"] == "percent");
+    assert!(has("de", "84"), "84% in German");
+    assert!(has("ar", "84"), "٨٤٪ / 84٪ in Arabic");
+    assert!(has("fa", "80"), "80 درصد in Persian");
+    assert!(has("sl", "66"), "66 % in Slovenian");
+}
+
+#[test]
+fn kwic_marks_the_word_in_context() {
+    let o = on_corpus(&["kwic", "клиент", "--json", "--width", "20"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    assert!(lines.len() >= 10);
+    assert!(lines.iter().all(|l| l["lang"] == "ru"));
+    assert!(lines.iter().any(|l| l["match"] == "клиентами"));
+    let human = stdout(&on_corpus(&["kwic", "مشتری", "--limit", "2"]));
+    assert!(human.contains("[مشتری"), "{human}");
+    assert_eq!(on_corpus(&["kwic", "zzzzqx"]).status.code(), Some(1));
+}
+
+#[test]
+fn dups_reports_none_on_the_bundled_corpus_and_finds_a_copy() {
+    let o = on_corpus(&["stats", "dups"]);
+    assert!(stdout(&o).contains("no near-duplicate"));
+    let t = TestDir::new();
+    let text = std::fs::read_to_string(root().join(DE)).unwrap();
+    t.write("in/a.txt", &text);
+    t.write("in/b.txt", format!("{text}\nGeändert am 3. Mai.\n"));
+    t.write("in/c.txt", "Ganz anderer Text über Lieferzeiten und Rücksendungen, der nichts gemein hat.");
+    let input = t.path().join("in");
+    assert!(run(t.cmd(&["index", input.to_str().unwrap()])).status.success());
+    let v = json_lines(&run(t.cmd(&["stats", "dups", "--json"])));
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0]["jaccard"].as_f64().unwrap() > 0.9);
+}

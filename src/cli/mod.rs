@@ -8,6 +8,7 @@ mod detect;
 mod eval;
 mod index;
 mod info;
+mod kwic;
 mod output;
 mod search;
 mod stats;
@@ -89,6 +90,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Corpus statistics per language.
     Stats(stats::StatsArgs),
+    /// Keyword-in-context concordance lines of a word.
+    Kwic(kwic::KwicArgs),
     /// Detect the language of a text (file, or - for stdin).
     Detect(detect::DetectArgs),
     /// Show how a text is analyzed: tokens, normalized forms, stopwords, terms.
@@ -132,6 +135,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index(a) => index::run(g, a),
         Command::Search(a) => search::run(g, a),
         Command::Stats(a) => stats::run(g, a),
+        Command::Kwic(a) => kwic::run(g, a),
         Command::Detect(a) => detect::run(g, a),
         Command::Analyze(a) => analyze::run(g, a),
         Command::Info(a) => info::run(g, a),

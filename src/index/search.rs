@@ -266,3 +266,47 @@ impl KorpusIndex {
         Ok(addrs.len())
     }
 }
+
+impl KorpusIndex {
+    /// A stored document by id.
+    pub fn get_by_id(&self, searcher: &tantivy::Searcher, id: &str) -> Result<Option<StoredDoc>> {
+        let q = TermQuery::new(Term::from_field_text(self.fields().id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => Ok(Some(self.stored_doc(&searcher.doc::<TantivyDocument>(*addr)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Fold the analyzed documents of a subset into an accumulator, in
+    /// parallel, deterministically: each batch is split into fixed chunks,
+    /// each chunk folded on any thread, and the chunk results merged in
+    /// document order. `skip` drops documents by id (e.g. near-duplicates).
+    pub fn fold<A: Send>(
+        &self,
+        subset: Option<&str>,
+        skip: &std::collections::HashSet<String>,
+        new: impl Fn() -> A + Sync,
+        add: impl Fn(&mut A, &AnalyzedDoc) + Sync,
+        merge: impl Fn(A, A) -> A,
+    ) -> Result<A> {
+        let mut acc = Some(new());
+        self.for_each_batch(subset, 1024, |docs| {
+            let parts: Vec<A> = docs
+                .par_chunks(64)
+                .map(|chunk| {
+                    let mut a = new();
+                    for d in chunk.iter().filter(|d| !skip.contains(&d.doc.id)) {
+                        add(&mut a, d);
+                    }
+                    a
+                })
+                .collect();
+            for p in parts {
+                acc = Some(merge(acc.take().expect("accumulator"), p));
+            }
+            Ok(())
+        })?;
+        Ok(acc.expect("accumulator"))
+    }
+}

@@ -1,0 +1,80 @@
+//! `korpus kwic`: keyword-in-context concordance lines.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::{parse_lang, Global, EXIT_NOTHING, EXIT_OK};
+use crate::analysis::Analyzer;
+use crate::index::KorpusIndex;
+use crate::lang::Lang;
+use crate::stats::{kwic_lines, render, KwicLine};
+
+/// Arguments of `korpus kwic`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  korpus kwic Kunden\n  korpus kwic مشتری --width 30 --json\n  korpus kwic клиент --subset 'lang:ru'")]
+pub struct KwicArgs {
+    /// The word: every inflected form with the same analyzer term matches.
+    term: String,
+    /// Characters of context on each side.
+    #[arg(long, default_value_t = 40)]
+    width: usize,
+    /// Only documents in this language.
+    #[arg(long, value_parser = parse_lang)]
+    lang: Option<Lang>,
+    /// Only documents matching this query.
+    #[arg(long)]
+    subset: Option<String>,
+    /// Print CSV.
+    #[arg(long)]
+    csv: bool,
+    /// Lines to print (0: all).
+    #[arg(long, default_value_t = 0)]
+    limit: usize,
+}
+
+/// Run `korpus kwic`.
+pub fn run(g: &Global, a: KwicArgs) -> anyhow::Result<u8> {
+    let index = KorpusIndex::open(&g.index)?;
+    // The index preselects documents that contain the word in any language.
+    let mut query = format!("\"{}\"", a.term.replace('"', " "));
+    if let Some(s) = &a.subset {
+        query = format!("({query}) AND ({s})");
+    }
+    if let Some(l) = a.lang {
+        query = format!("({query}) AND lang:{}", l.code());
+    }
+    let mut lines: Vec<KwicLine> = Vec::new();
+    index.for_each_batch(Some(&query), 256, |docs| {
+        for d in &docs {
+            let mut langs = d.token_langs.clone();
+            langs.dedup();
+            langs.sort();
+            langs.dedup();
+            for l in langs {
+                if let Some(t) = Analyzer::get(l).analyze(&a.term).into_iter().next() {
+                    for line in kwic_lines(d, &t.term, a.width) {
+                        if !lines.iter().any(|x| x.doc == line.doc && x.start == line.start) {
+                            lines.push(line);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    })?;
+    lines.sort_by(|x, y| x.path.cmp(&y.path).then(x.start.cmp(&y.start)));
+    if a.limit > 0 {
+        lines.truncate(a.limit);
+    }
+    let fmt = if g.json {
+        render::Format::Jsonl
+    } else if a.csv {
+        render::Format::Csv
+    } else {
+        render::Format::Human
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(render::render(&lines, fmt).as_bytes())?;
+    Ok(if lines.is_empty() { EXIT_NOTHING } else { EXIT_OK })
+}
