@@ -1,10 +1,22 @@
 //! Language identification: which target language a text is in, or `und`.
 //!
-//! Built on whatlang restricted to the configured targets.
+//! Script first (Arabic → ar/fa/other, Cyrillic → ru/other, Latin →
+//! de/sl/other), then, within the script, a score per language that adds up
+//! trigram statistics (whatlang's profiles, including the confusable
+//! neighbours), alphabet evidence and function words; see `model.rs`. A text
+//! whose best language is not a selected target is `Und`, with the best
+//! language's code in `other`.
 
 use serde::Serialize;
 
 use crate::lang::Lang;
+
+pub mod eval;
+mod evidence;
+mod model;
+mod profiles;
+
+use model::{char_script, Model, Script};
 
 /// The language of a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,7 +33,11 @@ pub struct Detection {
 impl Detection {
     /// An undetermined result.
     pub fn und(other: Option<String>) -> Self {
-        Detection { lang: Lang::Und, confidence: 0.0, other }
+        Detection {
+            lang: Lang::Und,
+            confidence: 0.0,
+            other,
+        }
     }
 }
 
@@ -37,19 +53,90 @@ pub struct Segment {
     pub detection: Detection,
 }
 
+/// Fewer letters than this give `Und`.
+pub const MIN_LETTERS: usize = 3;
+
 /// A language detector restricted to a set of target languages.
 #[derive(Debug, Clone)]
 pub struct Detector {
     targets: Vec<Lang>,
-    whatlang: whatlang::Detector,
+    model: &'static Model,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Model")
+    }
+}
+
+/// Counts of letters per script.
+#[derive(Debug, Default, Clone, Copy)]
+struct ScriptCounts {
+    latin: usize,
+    cyrillic: usize,
+    arabic: usize,
+    other: usize,
+}
+
+impl ScriptCounts {
+    fn of(text: &str) -> Self {
+        let mut n = ScriptCounts::default();
+        for c in text.chars() {
+            match char_script(c) {
+                Some(Script::Latin) => n.latin += 1,
+                Some(Script::Cyrillic) => n.cyrillic += 1,
+                Some(Script::Arabic) => n.arabic += 1,
+                Some(Script::Other) => n.other += 1,
+                None => {}
+            }
+        }
+        n
+    }
+    fn total(&self) -> usize {
+        self.latin + self.cyrillic + self.arabic + self.other
+    }
+    fn main(&self) -> Script {
+        let best = self
+            .latin
+            .max(self.cyrillic)
+            .max(self.arabic)
+            .max(self.other);
+        if best == self.arabic {
+            Script::Arabic
+        } else if best == self.cyrillic {
+            Script::Cyrillic
+        } else if best == self.latin {
+            Script::Latin
+        } else {
+            Script::Other
+        }
+    }
 }
 
 impl Detector {
     /// A detector for the given targets (`Und` in the list is ignored).
     pub fn new(targets: &[Lang]) -> Self {
-        let targets: Vec<Lang> = targets.iter().copied().filter(|&l| l != Lang::Und).collect();
-        let allow: Vec<whatlang::Lang> = targets.iter().filter_map(|l| l.whatlang()).collect();
-        Detector { whatlang: whatlang::Detector::with_allowlist(allow), targets }
+        let mut targets: Vec<Lang> = targets
+            .iter()
+            .copied()
+            .filter(|&l| l != Lang::Und)
+            .collect();
+        targets.sort();
+        targets.dedup();
+        Detector {
+            targets,
+            model: Model::get(),
+        }
+    }
+
+    /// A detector with its own weights (for tuning experiments).
+    #[cfg(test)]
+    pub(crate) fn with_params(targets: &[Lang], p: model::Params) -> Self {
+        let d = Detector::new(targets);
+        Detector {
+            model: Box::leak(Box::new(Model::build(p))),
+            ..d
+        }
     }
 
     /// The target languages.
@@ -57,50 +144,76 @@ impl Detector {
         &self.targets
     }
 
+    /// Scores of every language of the text's main script, best first:
+    /// `(code, target, log-score)`. Empty for other scripts or too few letters.
+    pub fn scores(&self, text: &str) -> Vec<(&'static str, Option<Lang>, f32)> {
+        let counts = ScriptCounts::of(text);
+        if counts.total() < MIN_LETTERS {
+            return Vec::new();
+        }
+        let script = counts.main();
+        let Some(m) = self.model.for_script(script) else {
+            return Vec::new();
+        };
+        let s = m.score(text, script);
+        let mut out: Vec<_> = (0..s.len())
+            .map(|i| (m.codes[i], m.targets[i], s[i]))
+            .collect();
+        out.sort_by(|a, b| b.2.total_cmp(&a.2));
+        out
+    }
+
     /// Detect the language of a text.
     pub fn detect(&self, text: &str) -> Detection {
-        let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < 3 || self.targets.is_empty() {
+        let counts = ScriptCounts::of(text);
+        if counts.total() < MIN_LETTERS || self.targets.is_empty() {
             return Detection::und(None);
         }
-        match self.whatlang.detect(text) {
-            Some(info) => match Lang::from_whatlang(info.lang()) {
-                Some(l) => Detection { lang: l, confidence: info.confidence(), other: None },
-                None => Detection::und(Some(info.lang().code().to_string())),
+        let script = counts.main();
+        let Some(m) = self.model.for_script(script) else {
+            // Greek, Hebrew, CJK, Devanagari…: never a target; ask whatlang
+            // which language it is, for `other`.
+            let other = whatlang::detect_lang(text).map(|l| l.code().to_string());
+            return Detection::und(other);
+        };
+        let s = m.score(text, script);
+        let (mut best, mut second) = (0usize, usize::MAX);
+        for i in 1..s.len() {
+            if s[i] > s[best] {
+                second = best;
+                best = i;
+            } else if second == usize::MAX || s[i] > s[second] {
+                second = i;
+            }
+        }
+        let margin = if second == usize::MAX {
+            10.0
+        } else {
+            (s[best] - s[second]) as f64
+        };
+        let confidence = 1.0 - (-margin / 2.0).exp();
+        match m.targets[best] {
+            Some(l) if self.targets.contains(&l) => Detection {
+                lang: l,
+                confidence,
+                other: None,
             },
-            None => Detection::und(None),
+            _ => Detection {
+                lang: Lang::Und,
+                confidence,
+                other: Some(m.codes[best].to_string()),
+            },
         }
     }
 
     /// Split a document into segments (paragraphs) with their own language,
     /// merging neighbours of the same language. Covers the whole text.
     pub fn segments(&self, text: &str) -> Vec<Segment> {
-        let doc = self.detect(text);
-        let mut out: Vec<Segment> = Vec::new();
-        let mut start = 0;
-        for (i, _) in text.match_indices("\n\n").chain(std::iter::once((text.len(), ""))) {
-            let end = i;
-            if end <= start {
-                continue;
-            }
-            let para = &text[start..end];
-            let d = if para.chars().filter(|c| c.is_alphabetic()).count() < 40 {
-                doc.clone()
-            } else {
-                self.detect(para)
-            };
-            match out.last_mut() {
-                Some(last) if last.detection.lang == d.lang => last.end = end,
-                _ => out.push(Segment { start, end, detection: d }),
-            }
-            start = end;
-        }
-        if let Some(last) = out.last_mut() {
-            last.end = text.len();
-        }
-        out
+        segment::segments(self, text)
     }
 }
+
+mod segment;
 
 #[cfg(test)]
 mod tests {
@@ -111,10 +224,22 @@ mod tests {
         let d = Detector::new(&Lang::TARGETS);
         let cases = [
             ("نشرنا في الأسبوع الماضي بيانًا صحفيًا حول دراسة", Lang::Ar),
-            ("Die Studie ergab, dass weibliche Unternehmer auf Kundenservice fokussiert sind.", Lang::De),
-            ("سازمان ها معتقدند که این دقیقاً همان چیزی است که مشتری می خواهد", Lang::Fa),
-            ("Эти этапы направлены на установление долгосрочных отношений", Lang::Ru),
-            ("Biti osredotočen na stranke pomeni vedeti naj stranka postane osrednja točka", Lang::Sl),
+            (
+                "Die Studie ergab, dass weibliche Unternehmer auf Kundenservice fokussiert sind.",
+                Lang::De,
+            ),
+            (
+                "سازمان ها معتقدند که این دقیقاً همان چیزی است که مشتری می خواهد",
+                Lang::Fa,
+            ),
+            (
+                "Эти этапы направлены на установление долгосрочных отношений",
+                Lang::Ru,
+            ),
+            (
+                "Biti osredotočen na stranke pomeni vedeti naj stranka postane osrednja točka",
+                Lang::Sl,
+            ),
         ];
         for (text, lang) in cases {
             assert_eq!(d.detect(text).lang, lang, "{text}");
