@@ -165,6 +165,13 @@ impl Detector {
 
     /// Detect the language of a text.
     pub fn detect(&self, text: &str) -> Detection {
+        if has_links(text) {
+            return self.detect_clean(&strip_links(text));
+        }
+        self.detect_clean(text)
+    }
+
+    fn detect_clean(&self, text: &str) -> Detection {
         let counts = ScriptCounts::of(text);
         if counts.total() < MIN_LETTERS || self.targets.is_empty() {
             return Detection::und(None);
@@ -215,6 +222,27 @@ impl Detector {
 
 mod segment;
 
+/// Whether the text may contain URLs, e-mail addresses or handles.
+fn has_links(text: &str) -> bool {
+    text.contains("://") || text.contains("www.") || text.contains('@')
+}
+
+/// The text with URLs, e-mail addresses and @handles blanked out: their
+/// letters say nothing about the language of the text around them.
+fn strip_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, tok) in text.split(char::is_whitespace).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if tok.contains("://") || tok.starts_with("www.") || tok.contains('@') {
+            continue;
+        }
+        out.push_str(tok);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +277,161 @@ mod tests {
     #[test]
     fn too_short_is_und() {
         assert_eq!(Detector::new(&Lang::TARGETS).detect("ok").lang, Lang::Und);
+    }
+
+    /// Detect with all targets; `Und` results carry the other language.
+    fn label(text: &str) -> String {
+        let d = Detector::new(&Lang::TARGETS).detect(text);
+        match (d.lang, d.other) {
+            (Lang::Und, Some(o)) => format!("und({o})"),
+            (l, _) => l.code().to_string(),
+        }
+    }
+
+    #[test]
+    fn bcs_letters_and_participles_are_not_slovenian() {
+        // ć đ and the -o participle (bio, vidio) vs Slovenian bil, videl.
+        assert_eq!(
+            label("Predsjednik će sutra posjetiti Zagreb i razgovarati o suradnji."),
+            "und(hr)"
+        );
+        assert_eq!(
+            label("Jučer sam bio u gradu i vidio sam svoje prijatelje."),
+            "und(hr)"
+        );
+        assert_eq!(
+            label("Včeraj sem bil v mestu in sem tam videl svoje prijatelje."),
+            "sl"
+        );
+    }
+
+    #[test]
+    fn czech_and_slovak_letters_are_not_slovenian() {
+        assert_eq!(
+            label("Včera jsem byl v obchodě a koupil jsem tři rohlíky."),
+            "und(cs)"
+        );
+        assert_eq!(
+            label("Včera som bol v obchode a kúpil som si chlieb a mäso."),
+            "und(sk)"
+        );
+    }
+
+    #[test]
+    fn east_slavic_and_bulgarian_are_not_russian() {
+        assert_eq!(
+            label("Вчора я був у місті і бачив там своїх друзів."),
+            "und(uk)"
+        );
+        assert_eq!(
+            label("Учора я быў у горадзе і бачыў там сваіх сяброў."),
+            "und(be)"
+        );
+        assert_eq!(
+            label("Вчера бях в града и видях там своите приятели, които не са се променили."),
+            "und(bg)"
+        );
+        assert_eq!(
+            label("Вчера я был в городе и видел там своих друзей."),
+            "ru"
+        );
+    }
+
+    #[test]
+    fn urdu_and_arabic_are_told_from_persian() {
+        assert_eq!(
+            label("میں کل بازار گیا تھا اور وہاں سے کتابیں خریدیں۔"),
+            "und(ur)"
+        );
+        assert_eq!(
+            label("من دیروز به بازار رفتم و از آنجا چند کتاب خریدم."),
+            "fa"
+        );
+        assert_eq!(label("ذهبت أمس إلى السوق واشتريت بعض الكتب من هناك."), "ar");
+    }
+
+    #[test]
+    fn dutch_and_english_are_not_german() {
+        assert_eq!(
+            label("Gisteren ben ik naar de stad gegaan en heb ik mijn vrienden gezien."),
+            "und(nl)"
+        );
+        assert_eq!(
+            label("Yesterday I went to the city and saw my friends there."),
+            "und(en)"
+        );
+        assert_eq!(
+            label("Gestern bin ich in die Stadt gegangen und habe meine Freunde gesehen."),
+            "de"
+        );
+    }
+
+    #[test]
+    fn unselected_target_is_und() {
+        let d = Detector::new(&[Lang::De]).detect("Вчера я был в городе и видел там своих друзей.");
+        assert_eq!((d.lang, d.other.as_deref()), (Lang::Und, Some("ru")));
+    }
+
+    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+
+    fn corpus_doc(prefix: &str) -> Option<String> {
+        let dir = std::fs::read_dir(CORPUS).ok()?;
+        let path = dir.flatten().map(|e| e.path()).find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })?;
+        std::fs::read_to_string(path).ok()
+    }
+
+    #[test]
+    fn bundled_documents() {
+        if !std::path::Path::new(CORPUS).is_dir() {
+            eprintln!("skip: {CORPUS} not found");
+            return;
+        }
+        let d = Detector::new(&Lang::TARGETS);
+        for (prefix, lang) in [
+            ("000", Lang::Ar),
+            ("001", Lang::De),
+            ("002", Lang::Fa),
+            ("003", Lang::Ru),
+            ("004", Lang::Sl),
+        ] {
+            let text = corpus_doc(prefix).expect("bundled document");
+            assert_eq!(d.detect(&text).lang, lang, "document {prefix}");
+            let segs = d.segments(&text);
+            assert_eq!(segs.first().map(|s| s.start), Some(0));
+            assert_eq!(segs.last().map(|s| s.end), Some(text.len()));
+            assert!(
+                segs.windows(2).all(|w| w[0].end == w[1].start),
+                "{prefix}: gaps"
+            );
+            if prefix != "004" {
+                assert_eq!(segs.len(), 1, "{prefix}: {segs:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn slovak_footer_is_a_separate_und_segment() {
+        let Some(text) = corpus_doc("004") else {
+            eprintln!("skip: {CORPUS} not found");
+            return;
+        };
+        let segs = Detector::new(&Lang::TARGETS).segments(&text);
+        assert_eq!(segs.len(), 2, "{segs:#?}");
+        assert_eq!(segs[0].detection.lang, Lang::Sl);
+        assert_eq!(segs[1].detection.lang, Lang::Und);
+        let footer = &text[segs[1].start..segs[1].end];
+        assert!(footer.contains("Pridaj komentár"), "{footer}");
+        assert!(!footer.contains("strank"), "{footer}");
+    }
+
+    #[test]
+    fn brand_names_do_not_break_persian() {
+        let text = "ما قدرت و عملکرد CRM را به چالش نمی کشیم.\n\niPhone\n\nشرکت پوشاک Crocs با تبلیغات بسیار اندک یک میلیارد دلار سرمایه گذاری کرده است.\n";
+        let segs = Detector::new(&Lang::TARGETS).segments(text);
+        assert_eq!(segs.len(), 1, "{segs:#?}");
+        assert_eq!(segs[0].detection.lang, Lang::Fa);
     }
 }

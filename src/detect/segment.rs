@@ -15,6 +15,8 @@ use crate::lang::Lang;
 const SHORT_LETTERS: usize = 30;
 /// Confidence a short unit needs to keep a label of its own.
 const SHORT_CONFIDENCE: f64 = 0.999;
+/// A unit detected with less confidence than this follows its neighbours.
+const WEAK_CONFIDENCE: f64 = 0.8;
 /// A sentence needs this many letters to split off its line.
 const SENTENCE_LETTERS: usize = 40;
 
@@ -133,11 +135,9 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
     let long: Vec<Option<Detection>> = units
         .iter()
         .map(|u| {
-            if u.letters >= SHORT_LETTERS {
-                u.det.clone()
-            } else {
-                None
-            }
+            u.det
+                .clone()
+                .filter(|d| u.letters >= SHORT_LETTERS && d.confidence >= WEAK_CONFIDENCE)
         })
         .collect();
     let doc = || det.detect(text);
