@@ -486,18 +486,15 @@ mod tests {
         let sets = [load(dir), load(&dir.join("word-pairs"))];
         let show = std::env::var("LID_SHOW").ok();
         let mut grid = Vec::new();
-        for ts in [0.2f32] {
-            for wb in [3.0f32] {
-                for pr in [0.0f32, 1.0, 2.0, 3.0] {
-                    for sf in [1.0] {
-                        grid.push(Params {
-                            trigram_scale: ts,
-                            word_bonus: wb,
-                            target_prior: pr,
-                            suffix_bonus: sf,
-                            ..Params::default()
-                        });
-                    }
+        for ts in [0.1f32, 0.2] {
+            for wb in [2.0f32, 3.0] {
+                for mk in [1.0f32, 2.0, 4.0] {
+                    grid.push(Params {
+                        trigram_scale: ts,
+                        word_bonus: wb,
+                        marker_scale: mk,
+                        ..Params::default()
+                    });
                 }
             }
         }

@@ -285,3 +285,60 @@ pub(crate) const SUFFIXES: &[(&str, &str)] = &[
     ("nl", "heid lijk tje ijn ijk"),
     ("en", "tion ing ly ed"),
 ];
+
+/// Marker words: very frequent words of a language that its neighbours do
+/// not use, with the share of a text's words they usually make up together.
+/// A text of n words with none of them is evidence against the language
+/// (Poisson log-probability of zero: `-rate * n`), like [`SIGNATURES`].
+pub(crate) const MARKERS: &[(&str, &str, f32)] = &[
+    (
+        "sl",
+        "in v so ki pa tudi kot bo še že ker sem bil bila bilo bili kaj zelo lahko jih",
+        0.12,
+    ),
+    (
+        "hr",
+        "i u su što šta koji koja koje kao ili nije bio sam će ću još već sve",
+        0.12,
+    ),
+    (
+        "cs",
+        "a jsou jsem jako které který která také když nebo při bude byl jen už",
+        0.08,
+    ),
+    (
+        "sk",
+        "a sa sú som ako ktoré ktorý ktorá tiež keď alebo pri bude bol len už aj",
+        0.08,
+    ),
+    (
+        "ru",
+        "что это он она был была было были я мы вы ты его её же только уже который как так вот",
+        0.09,
+    ),
+    (
+        "bg",
+        "е са че ще това тя той които който която което беше съм сме сте ли към",
+        0.12,
+    ),
+    (
+        "uk",
+        "і що це як від він вона та й але її є або які який також",
+        0.12,
+    ),
+    (
+        "be",
+        "і што гэта як ад ён яна але яе ёсць або якія які таксама ці",
+        0.12,
+    ),
+    (
+        "sr",
+        "је су што који која које као или није био сам ће још већ",
+        0.12,
+    ),
+    (
+        "mk",
+        "е се што кој која кое како или не ќе беше сите тоа тој таа",
+        0.10,
+    ),
+];

@@ -19,7 +19,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::evidence::{
-    Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, LATIN_ALPHABETS, SIGNATURES, SUFFIXES, WORDS,
+    Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, LATIN_ALPHABETS, MARKERS, SIGNATURES, SUFFIXES,
+    WORDS,
 };
 use super::profiles;
 use crate::lang::Lang;
@@ -49,6 +50,8 @@ pub(crate) struct Params {
     pub unlisted_prior: f32,
     /// Prior bonus of the target languages over their neighbours.
     pub target_prior: f32,
+    /// Scale of the missing-marker-words evidence.
+    pub marker_scale: f32,
 }
 
 impl Default for Params {
@@ -64,6 +67,7 @@ impl Default for Params {
             suffix_bonus: 1.0,
             unlisted_prior: 2.0,
             target_prior: 0.0,
+            marker_scale: 1.0,
         }
     }
 }
@@ -164,6 +168,9 @@ pub(crate) struct ScriptModel {
     suffixes: FastMap<&'static str, Deltas>,
     /// Prior log-score per language.
     prior: Vec<f32>,
+    /// Marker words: word → marker ids; per id (language, rate).
+    marker_words: FastMap<&'static str, Vec<u16>>,
+    markers: Vec<(u16, f32)>,
 }
 
 /// Map whatlang's ISO 639-3 codes to ISO 639-1.
@@ -326,7 +333,20 @@ impl ScriptModel {
                 }
             })
             .collect();
+        let mut marker_words: FastMap<&'static str, Vec<u16>> = FastMap::default();
+        let mut markers = Vec::new();
+        for (code, list, rate) in MARKERS {
+            let Some(i) = id(code) else { continue };
+            let k = markers.len() as u16;
+            markers.push((i, rate * p.marker_scale));
+            for w in list.split_whitespace() {
+                max_word_chars = max_word_chars.max(w.chars().count());
+                marker_words.entry(w).or_default().push(k);
+            }
+        }
         ScriptModel {
+            marker_words,
+            markers,
             prior,
             codes,
             targets,
@@ -354,6 +374,9 @@ impl ScriptModel {
         let mut word_chars = 0usize;
         let mut n_letters = 0usize;
         let mut sig_hit = vec![false; self.sigs.len()];
+        let mut marker_hit = vec![false; self.markers.len()];
+        let mut n_words = 0usize;
+        let mut has_non_ascii = false;
         // The last four letters of the current word.
         let mut tail = ['\0'; 4];
         let (mut c1, mut c2) = (' ', ' ');
@@ -380,6 +403,7 @@ impl ScriptModel {
                 }
                 tail = [tail[1], tail[2], tail[3], lc];
                 if !lc.is_ascii() {
+                    has_non_ascii = true;
                     if let Some(ks) = self.sig_letters.get(&lc) {
                         for &k in ks {
                             sig_hit[k as usize] = true;
@@ -387,9 +411,15 @@ impl ScriptModel {
                     }
                 }
             } else if word_chars > 0 {
+                n_words += 1;
                 if word_chars <= self.max_word_chars {
                     if let Some(d) = self.words.get(word.as_str()) {
                         add(&mut s, d);
+                    }
+                    if let Some(ks) = self.marker_words.get(word.as_str()) {
+                        for &k in ks {
+                            marker_hit[k as usize] = true;
+                        }
                     }
                 }
                 if !self.suffixes.is_empty() && word_chars >= 3 {
@@ -417,9 +447,18 @@ impl ScriptModel {
             c1 = c2;
             c2 = c3;
         }
-        for (k, &(i, rate)) in self.sigs.iter().enumerate() {
-            if !sig_hit[k] {
-                s[i as usize] -= rate * n_letters as f32;
+        // Text written without any diacritics (common for Czech and Slovak
+        // on the web) says nothing about signature letters.
+        if has_non_ascii {
+            for (k, &(i, rate)) in self.sigs.iter().enumerate() {
+                if !sig_hit[k] {
+                    s[i as usize] -= rate * n_letters as f32;
+                }
+            }
+        }
+        for (k, &(i, rate)) in self.markers.iter().enumerate() {
+            if !marker_hit[k] {
+                s[i as usize] -= rate * n_words as f32;
             }
         }
         s
