@@ -53,6 +53,22 @@ pub struct Segment {
     pub detection: Detection,
 }
 
+/// [`Detector::detect`] reads at most this many bytes of a text.
+pub const MAX_DETECT_BYTES: usize = 2048;
+
+/// The longest prefix of `text` of at most `max` bytes ending at a char
+/// boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Fewer letters than this give `Und`.
 pub const MIN_LETTERS: usize = 3;
 
@@ -163,8 +179,11 @@ impl Detector {
         out
     }
 
-    /// Detect the language of a text.
+    /// Detect the language of a text. Long texts are judged on their first
+    /// [`MAX_DETECT_BYTES`] bytes: the evidence is long conclusive by then
+    /// (use [`Detector::segments`] for mixed documents).
     pub fn detect(&self, text: &str) -> Detection {
+        let text = prefix(text, MAX_DETECT_BYTES);
         if has_links(text) {
             return self.detect_clean(&strip_links(text));
         }
@@ -433,5 +452,33 @@ mod tests {
         let segs = Detector::new(&Lang::TARGETS).segments(text);
         assert_eq!(segs.len(), 1, "{segs:#?}");
         assert_eq!(segs[0].detection.lang, Lang::Fa);
+    }
+
+    fn rss_kb() -> Option<usize> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    #[test]
+    fn model_memory_is_small() {
+        let Some(before) = rss_kb() else {
+            eprintln!("skip: no /proc/self/status");
+            return;
+        };
+        let m = Box::leak(Box::new(Model::build(model::Params::default())));
+        let d = Detector {
+            targets: Lang::TARGETS.to_vec(),
+            model: m,
+        };
+        assert_eq!(
+            d.detect("Вчера я был в городе и видел там своих друзей.")
+                .lang,
+            Lang::Ru
+        );
+        let after = rss_kb().unwrap_or(before);
+        let mb = after.saturating_sub(before) as f64 / 1024.0;
+        println!("detector model resident memory: {mb:.2} MB");
+        assert!(mb < 20.0, "{mb} MB");
     }
 }

@@ -156,13 +156,13 @@ pub(crate) struct ScriptModel {
     pub targets: Vec<Option<Lang>>,
     trigrams: FastMap<u64, Deltas>,
     /// Constant added per trigram to every language (the unseen score).
-    letters: FastMap<char, Deltas>,
+    letters: CharTable<Deltas>,
     ascii: [Deltas; 26],
     unknown_letter: Deltas,
     words: FastMap<&'static str, Deltas>,
     max_word_chars: usize,
     /// Signature letters: letter → signature ids; per id (language, rate).
-    sig_letters: FastMap<char, Vec<u16>>,
+    sig_letters: CharTable<Vec<u16>>,
     sigs: Vec<(u16, f32)>,
     /// Word endings of 2–4 letters → deltas.
     suffixes: FastMap<&'static str, Deltas>,
@@ -351,12 +351,12 @@ impl ScriptModel {
             codes,
             targets,
             trigrams,
-            letters,
+            letters: CharTable::from(letters),
             ascii,
             unknown_letter,
             words,
             max_word_chars,
-            sig_letters,
+            sig_letters: CharTable::from(sig_letters),
             sigs,
             suffixes,
         }
@@ -384,7 +384,7 @@ impl ScriptModel {
             let lc = if ch.is_ascii() {
                 ch.to_ascii_lowercase()
             } else {
-                ch.to_lowercase().next().unwrap_or(ch)
+                lower(ch)
             };
             let is_letter = lc.is_alphabetic() || lc == '\u{200c}';
             let c3 = if is_letter { lc } else { ' ' };
@@ -462,6 +462,69 @@ impl ScriptModel {
             }
         }
         s
+    }
+}
+
+/// Per-character data with a direct index for the first 2048 code points
+/// (Latin, Cyrillic, Arabic), which are looked up for nearly every letter.
+struct CharTable<T> {
+    small: Vec<u16>,
+    items: Vec<T>,
+    big: FastMap<char, u16>,
+}
+
+const SMALL: usize = 0x800;
+
+impl<T> CharTable<T> {
+    fn from(map: FastMap<char, T>) -> Self {
+        let mut t = CharTable {
+            small: vec![u16::MAX; SMALL],
+            items: Vec::new(),
+            big: FastMap::default(),
+        };
+        for (c, v) in map {
+            let k = t.items.len() as u16;
+            t.items.push(v);
+            if (c as usize) < SMALL {
+                t.small[c as usize] = k;
+            } else {
+                t.big.insert(c, k);
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn get(&self, c: &char) -> Option<&T> {
+        let k = if (*c as usize) < SMALL {
+            self.small[*c as usize]
+        } else {
+            *self.big.get(c)?
+        };
+        self.items.get(k as usize)
+    }
+}
+
+/// Lowercase of a character, by table for the first 2048 code points.
+#[inline]
+fn lower(c: char) -> char {
+    static TABLE: OnceLock<Vec<char>> = OnceLock::new();
+    if (c as usize) < SMALL {
+        let t = TABLE.get_or_init(|| {
+            (0..SMALL as u32)
+                .map(|u| {
+                    let c = char::from_u32(u).unwrap_or(' ');
+                    let mut l = c.to_lowercase();
+                    match (l.next(), l.next()) {
+                        (Some(x), None) => x,
+                        _ => c,
+                    }
+                })
+                .collect()
+        });
+        t[c as usize]
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
     }
 }
 
