@@ -486,16 +486,13 @@ mod tests {
         let sets = [load(dir), load(&dir.join("word-pairs"))];
         let show = std::env::var("LID_SHOW").ok();
         let mut grid = Vec::new();
-        for ts in [0.1f32, 0.2] {
-            for wb in [2.0f32, 3.0] {
-                for mk in [1.0f32, 2.0, 4.0] {
-                    grid.push(Params {
-                        trigram_scale: ts,
-                        word_bonus: wb,
-                        marker_scale: mk,
-                        ..Params::default()
-                    });
-                }
+        for rk in [3.0f32, 10.0, 30.0, 100.0] {
+            for un in [0.5f32, 1.0, 2.0] {
+                grid.push(Params {
+                    rank_k: rk,
+                    unseen: un,
+                    ..Params::default()
+                });
             }
         }
         if show.is_some() {

@@ -481,4 +481,24 @@ mod tests {
         println!("detector model resident memory: {mb:.2} MB");
         assert!(mb < 20.0, "{mb} MB");
     }
+
+    #[test]
+    #[ignore]
+    fn show_bundled_segments() {
+        let d = Detector::new(&Lang::TARGETS);
+        for p in ["000", "001", "002", "003", "004"] {
+            let Some(text) = corpus_doc(p) else { return };
+            let segs: Vec<String> = d
+                .segments(&text)
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}..{} {} {:.2} {:?}",
+                        s.start, s.end, s.detection.lang, s.detection.confidence, s.detection.other
+                    )
+                })
+                .collect();
+            println!("{p}: detect={} segments={segs:?}", d.detect(&text).lang);
+        }
+    }
 }
