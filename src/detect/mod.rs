@@ -1,10 +1,22 @@
 //! Language identification: which target language a text is in, or `und`.
 //!
-//! Built on whatlang restricted to the configured targets.
+//! Script first (Arabic → ar/fa/other, Cyrillic → ru/other, Latin →
+//! de/sl/other), then, within the script, a score per language that adds up
+//! trigram statistics (whatlang's profiles, including the confusable
+//! neighbours), alphabet evidence and function words; see `model.rs`. A text
+//! whose best language is not a selected target is `Und`, with the best
+//! language's code in `other`.
 
 use serde::Serialize;
 
 use crate::lang::Lang;
+
+pub mod eval;
+mod evidence;
+mod model;
+mod profiles;
+
+use model::{char_script, Model, Script};
 
 /// The language of a text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,25 +53,105 @@ pub struct Segment {
     pub detection: Detection,
 }
 
+/// [`Detector::detect`] reads at most this many bytes of a text.
+pub const MAX_DETECT_BYTES: usize = 2048;
+
+/// The longest prefix of `text` of at most `max` bytes ending at a char
+/// boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Fewer letters than this give `Und`.
+pub const MIN_LETTERS: usize = 3;
+
 /// A language detector restricted to a set of target languages.
 #[derive(Debug, Clone)]
 pub struct Detector {
     targets: Vec<Lang>,
-    whatlang: whatlang::Detector,
+    model: &'static Model,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Model")
+    }
+}
+
+/// Counts of letters per script.
+#[derive(Debug, Default, Clone, Copy)]
+struct ScriptCounts {
+    latin: usize,
+    cyrillic: usize,
+    arabic: usize,
+    other: usize,
+}
+
+impl ScriptCounts {
+    fn of(text: &str) -> Self {
+        let mut n = ScriptCounts::default();
+        for c in text.chars() {
+            match char_script(c) {
+                Some(Script::Latin) => n.latin += 1,
+                Some(Script::Cyrillic) => n.cyrillic += 1,
+                Some(Script::Arabic) => n.arabic += 1,
+                Some(Script::Other) => n.other += 1,
+                None => {}
+            }
+        }
+        n
+    }
+    fn total(&self) -> usize {
+        self.latin + self.cyrillic + self.arabic + self.other
+    }
+    fn main(&self) -> Script {
+        let best = self
+            .latin
+            .max(self.cyrillic)
+            .max(self.arabic)
+            .max(self.other);
+        if best == self.arabic {
+            Script::Arabic
+        } else if best == self.cyrillic {
+            Script::Cyrillic
+        } else if best == self.latin {
+            Script::Latin
+        } else {
+            Script::Other
+        }
+    }
 }
 
 impl Detector {
     /// A detector for the given targets (`Und` in the list is ignored).
     pub fn new(targets: &[Lang]) -> Self {
-        let targets: Vec<Lang> = targets
+        let mut targets: Vec<Lang> = targets
             .iter()
             .copied()
             .filter(|&l| l != Lang::Und)
             .collect();
-        let allow: Vec<whatlang::Lang> = targets.iter().filter_map(|l| l.whatlang()).collect();
+        targets.sort();
+        targets.dedup();
         Detector {
-            whatlang: whatlang::Detector::with_allowlist(allow),
             targets,
+            model: Model::get(),
+        }
+    }
+
+    /// A detector with its own weights (for tuning experiments).
+    #[cfg(test)]
+    pub(crate) fn with_params(targets: &[Lang], p: model::Params) -> Self {
+        let d = Detector::new(targets);
+        Detector {
+            model: Box::leak(Box::new(Model::build(p))),
+            ..d
         }
     }
 
@@ -68,60 +160,106 @@ impl Detector {
         &self.targets
     }
 
-    /// Detect the language of a text.
+    /// Scores of every language of the text's main script, best first:
+    /// `(code, target, log-score)`. Empty for other scripts or too few letters.
+    pub fn scores(&self, text: &str) -> Vec<(&'static str, Option<Lang>, f32)> {
+        let counts = ScriptCounts::of(text);
+        if counts.total() < MIN_LETTERS {
+            return Vec::new();
+        }
+        let script = counts.main();
+        let Some(m) = self.model.for_script(script) else {
+            return Vec::new();
+        };
+        let s = m.score(text, script);
+        let mut out: Vec<_> = (0..s.len())
+            .map(|i| (m.codes[i], m.targets[i], s[i]))
+            .collect();
+        out.sort_by(|a, b| b.2.total_cmp(&a.2));
+        out
+    }
+
+    /// Detect the language of a text. Long texts are judged on their first
+    /// [`MAX_DETECT_BYTES`] bytes: the evidence is long conclusive by then
+    /// (use [`Detector::segments`] for mixed documents).
     pub fn detect(&self, text: &str) -> Detection {
-        let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-        if letters < 3 || self.targets.is_empty() {
+        let text = prefix(text, MAX_DETECT_BYTES);
+        if has_links(text) {
+            return self.detect_clean(&strip_links(text));
+        }
+        self.detect_clean(text)
+    }
+
+    fn detect_clean(&self, text: &str) -> Detection {
+        let counts = ScriptCounts::of(text);
+        if counts.total() < MIN_LETTERS || self.targets.is_empty() {
             return Detection::und(None);
         }
-        match self.whatlang.detect(text) {
-            Some(info) => match Lang::from_whatlang(info.lang()) {
-                Some(l) => Detection {
-                    lang: l,
-                    confidence: info.confidence(),
-                    other: None,
-                },
-                None => Detection::und(Some(info.lang().code().to_string())),
+        let script = counts.main();
+        let Some(m) = self.model.for_script(script) else {
+            // Greek, Hebrew, CJK, Devanagari…: never a target; ask whatlang
+            // which language it is, for `other`.
+            let other = whatlang::detect_lang(text).map(|l| l.code().to_string());
+            return Detection::und(other);
+        };
+        let s = m.score(text, script);
+        let (mut best, mut second) = (0usize, usize::MAX);
+        for i in 1..s.len() {
+            if s[i] > s[best] {
+                second = best;
+                best = i;
+            } else if second == usize::MAX || s[i] > s[second] {
+                second = i;
+            }
+        }
+        let margin = if second == usize::MAX {
+            10.0
+        } else {
+            (s[best] - s[second]) as f64
+        };
+        let confidence = 1.0 - (-margin / 2.0).exp();
+        match m.targets[best] {
+            Some(l) if self.targets.contains(&l) => Detection {
+                lang: l,
+                confidence,
+                other: None,
             },
-            None => Detection::und(None),
+            _ => Detection {
+                lang: Lang::Und,
+                confidence,
+                other: Some(m.codes[best].to_string()),
+            },
         }
     }
 
     /// Split a document into segments (paragraphs) with their own language,
     /// merging neighbours of the same language. Covers the whole text.
     pub fn segments(&self, text: &str) -> Vec<Segment> {
-        let doc = self.detect(text);
-        let mut out: Vec<Segment> = Vec::new();
-        let mut start = 0;
-        for (i, _) in text
-            .match_indices("\n\n")
-            .chain(std::iter::once((text.len(), "")))
-        {
-            let end = i;
-            if end <= start {
-                continue;
-            }
-            let para = &text[start..end];
-            let d = if para.chars().filter(|c| c.is_alphabetic()).count() < 40 {
-                doc.clone()
-            } else {
-                self.detect(para)
-            };
-            match out.last_mut() {
-                Some(last) if last.detection.lang == d.lang => last.end = end,
-                _ => out.push(Segment {
-                    start,
-                    end,
-                    detection: d,
-                }),
-            }
-            start = end;
-        }
-        if let Some(last) = out.last_mut() {
-            last.end = text.len();
-        }
-        out
+        segment::segments(self, text)
     }
+}
+
+mod segment;
+
+/// Whether the text may contain URLs, e-mail addresses or handles.
+fn has_links(text: &str) -> bool {
+    text.contains("://") || text.contains("www.") || text.contains('@')
+}
+
+/// The text with URLs, e-mail addresses and @handles blanked out: their
+/// letters say nothing about the language of the text around them.
+fn strip_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, tok) in text.split(char::is_whitespace).enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if tok.contains("://") || tok.starts_with("www.") || tok.contains('@') {
+            continue;
+        }
+        out.push_str(tok);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -158,5 +296,209 @@ mod tests {
     #[test]
     fn too_short_is_und() {
         assert_eq!(Detector::new(&Lang::TARGETS).detect("ok").lang, Lang::Und);
+    }
+
+    /// Detect with all targets; `Und` results carry the other language.
+    fn label(text: &str) -> String {
+        let d = Detector::new(&Lang::TARGETS).detect(text);
+        match (d.lang, d.other) {
+            (Lang::Und, Some(o)) => format!("und({o})"),
+            (l, _) => l.code().to_string(),
+        }
+    }
+
+    #[test]
+    fn bcs_letters_and_participles_are_not_slovenian() {
+        // ć đ and the -o participle (bio, vidio) vs Slovenian bil, videl.
+        assert_eq!(
+            label("Predsjednik će sutra posjetiti Zagreb i razgovarati o suradnji."),
+            "und(hr)"
+        );
+        assert_eq!(
+            label("Jučer sam bio u gradu i vidio sam svoje prijatelje."),
+            "und(hr)"
+        );
+        assert_eq!(
+            label("Včeraj sem bil v mestu in sem tam videl svoje prijatelje."),
+            "sl"
+        );
+    }
+
+    #[test]
+    fn czech_and_slovak_letters_are_not_slovenian() {
+        assert_eq!(
+            label("Včera jsem byl v obchodě a koupil jsem tři rohlíky."),
+            "und(cs)"
+        );
+        assert_eq!(
+            label("Včera som bol v obchode a kúpil som si chlieb a mäso."),
+            "und(sk)"
+        );
+    }
+
+    #[test]
+    fn east_slavic_and_bulgarian_are_not_russian() {
+        assert_eq!(
+            label("Вчора я був у місті і бачив там своїх друзів."),
+            "und(uk)"
+        );
+        assert_eq!(
+            label("Учора я быў у горадзе і бачыў там сваіх сяброў."),
+            "und(be)"
+        );
+        assert_eq!(
+            label("Вчера бях в града и видях там своите приятели, които не са се променили."),
+            "und(bg)"
+        );
+        assert_eq!(
+            label("Вчера я был в городе и видел там своих друзей."),
+            "ru"
+        );
+    }
+
+    #[test]
+    fn urdu_and_arabic_are_told_from_persian() {
+        assert_eq!(
+            label("میں کل بازار گیا تھا اور وہاں سے کتابیں خریدیں۔"),
+            "und(ur)"
+        );
+        assert_eq!(
+            label("من دیروز به بازار رفتم و از آنجا چند کتاب خریدم."),
+            "fa"
+        );
+        assert_eq!(label("ذهبت أمس إلى السوق واشتريت بعض الكتب من هناك."), "ar");
+    }
+
+    #[test]
+    fn dutch_and_english_are_not_german() {
+        assert_eq!(
+            label("Gisteren ben ik naar de stad gegaan en heb ik mijn vrienden gezien."),
+            "und(nl)"
+        );
+        assert_eq!(
+            label("Yesterday I went to the city and saw my friends there."),
+            "und(en)"
+        );
+        assert_eq!(
+            label("Gestern bin ich in die Stadt gegangen und habe meine Freunde gesehen."),
+            "de"
+        );
+    }
+
+    #[test]
+    fn unselected_target_is_und() {
+        let d = Detector::new(&[Lang::De]).detect("Вчера я был в городе и видел там своих друзей.");
+        assert_eq!((d.lang, d.other.as_deref()), (Lang::Und, Some("ru")));
+    }
+
+    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+
+    fn corpus_doc(prefix: &str) -> Option<String> {
+        let dir = std::fs::read_dir(CORPUS).ok()?;
+        let path = dir.flatten().map(|e| e.path()).find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })?;
+        std::fs::read_to_string(path).ok()
+    }
+
+    #[test]
+    fn bundled_documents() {
+        if !std::path::Path::new(CORPUS).is_dir() {
+            eprintln!("skip: {CORPUS} not found");
+            return;
+        }
+        let d = Detector::new(&Lang::TARGETS);
+        for (prefix, lang) in [
+            ("000", Lang::Ar),
+            ("001", Lang::De),
+            ("002", Lang::Fa),
+            ("003", Lang::Ru),
+            ("004", Lang::Sl),
+        ] {
+            let text = corpus_doc(prefix).expect("bundled document");
+            assert_eq!(d.detect(&text).lang, lang, "document {prefix}");
+            let segs = d.segments(&text);
+            assert_eq!(segs.first().map(|s| s.start), Some(0));
+            assert_eq!(segs.last().map(|s| s.end), Some(text.len()));
+            assert!(
+                segs.windows(2).all(|w| w[0].end == w[1].start),
+                "{prefix}: gaps"
+            );
+            if prefix != "004" {
+                assert_eq!(segs.len(), 1, "{prefix}: {segs:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn slovak_footer_is_a_separate_und_segment() {
+        let Some(text) = corpus_doc("004") else {
+            eprintln!("skip: {CORPUS} not found");
+            return;
+        };
+        let segs = Detector::new(&Lang::TARGETS).segments(&text);
+        assert_eq!(segs.len(), 2, "{segs:#?}");
+        assert_eq!(segs[0].detection.lang, Lang::Sl);
+        assert_eq!(segs[1].detection.lang, Lang::Und);
+        let footer = &text[segs[1].start..segs[1].end];
+        assert!(footer.contains("Pridaj komentár"), "{footer}");
+        assert!(!footer.contains("strank"), "{footer}");
+    }
+
+    #[test]
+    fn brand_names_do_not_break_persian() {
+        let text = "ما قدرت و عملکرد CRM را به چالش نمی کشیم.\n\niPhone\n\nشرکت پوشاک Crocs با تبلیغات بسیار اندک یک میلیارد دلار سرمایه گذاری کرده است.\n";
+        let segs = Detector::new(&Lang::TARGETS).segments(text);
+        assert_eq!(segs.len(), 1, "{segs:#?}");
+        assert_eq!(segs[0].detection.lang, Lang::Fa);
+    }
+
+    fn rss_kb() -> Option<usize> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    #[test]
+    fn model_memory_is_small() {
+        let Some(before) = rss_kb() else {
+            eprintln!("skip: no /proc/self/status");
+            return;
+        };
+        let m = Box::leak(Box::new(Model::build(model::Params::default())));
+        let d = Detector {
+            targets: Lang::TARGETS.to_vec(),
+            model: m,
+        };
+        assert_eq!(
+            d.detect("Вчера я был в городе и видел там своих друзей.")
+                .lang,
+            Lang::Ru
+        );
+        let after = rss_kb().unwrap_or(before);
+        let mb = after.saturating_sub(before) as f64 / 1024.0;
+        println!("detector model resident memory: {mb:.2} MB");
+        assert!(mb < 20.0, "{mb} MB");
+    }
+
+    #[test]
+    #[ignore]
+    fn show_bundled_segments() {
+        let d = Detector::new(&Lang::TARGETS);
+        for p in ["000", "001", "002", "003", "004"] {
+            let Some(text) = corpus_doc(p) else { return };
+            let segs: Vec<String> = d
+                .segments(&text)
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}..{} {} {:.2} {:?}",
+                        s.start, s.end, s.detection.lang, s.detection.confidence, s.detection.other
+                    )
+                })
+                .collect();
+            println!("{p}: detect={} segments={segs:?}", d.detect(&text).lang);
+        }
     }
 }

@@ -1,0 +1,570 @@
+//! The scoring model behind [`super::Detector`].
+//!
+//! Script first: a text is scored only against the languages of its main
+//! script (Latin, Cyrillic or Arabic). Within a script every language gets a
+//! log-score that adds up three independent kinds of evidence:
+//!
+//! 1. character trigrams, against whatlang's 300-trigram profiles
+//!    (`profiles.rs`), read as a naive-Bayes model whose trigram probability
+//!    falls with the trigram's rank in the profile (Zipf);
+//! 2. letters: a letter outside a language's alphabet costs that language
+//!    (`evidence.rs`), e.g. `ě` for Slovenian, `ы` for Ukrainian, `ے` for
+//!    Persian;
+//! 3. function words that tell neighbours apart (`evidence.rs`).
+//!
+//! The model is built once per process and shared by all detectors.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+use super::evidence::{
+    Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, LATIN_ALPHABETS, MARKERS, SIGNATURES, SUFFIXES,
+    WORDS,
+};
+use super::profiles;
+use crate::lang::Lang;
+
+/// Tunable weights of the three kinds of evidence (log units).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Params {
+    /// Trigram rank smoothing: p(rank r) ∝ 1 / (r + rank_k).
+    pub rank_k: f32,
+    /// Extra cost of a trigram absent from a profile, beyond rank 300.
+    pub unseen: f32,
+    /// Scale of the trigram evidence (trigrams overlap, so they are not
+    /// independent; naive Bayes would overcount them).
+    pub trigram_scale: f32,
+    /// Bonus for a function word of the language.
+    pub word_bonus: f32,
+    /// Cost of a letter of the script outside the language's alphabet.
+    pub letter_penalty: f32,
+    /// Cost of an ASCII letter the language does not use natively (q, w, x, y).
+    pub ascii_penalty: f32,
+    /// Scale of the missing-signature-letters evidence.
+    pub signature_scale: f32,
+    /// Bonus for a typical word ending.
+    pub suffix_bonus: f32,
+    /// Prior cost of a language we have no specific evidence tables for (a
+    /// text is far more likely to be one of the languages we expect).
+    pub unlisted_prior: f32,
+    /// Prior bonus of the target languages over their neighbours.
+    pub target_prior: f32,
+    /// Scale of the missing-marker-words evidence.
+    pub marker_scale: f32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            rank_k: 10.0,
+            unseen: 1.0,
+            letter_penalty: 4.0,
+            ascii_penalty: 1.0,
+            signature_scale: 1.0,
+            trigram_scale: 0.2,
+            word_bonus: 3.0,
+            suffix_bonus: 1.0,
+            unlisted_prior: 2.0,
+            target_prior: 0.0,
+            marker_scale: 1.0,
+        }
+    }
+}
+
+/// The main writing systems we tell apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Script {
+    Latin,
+    Cyrillic,
+    Arabic,
+    Other,
+}
+
+/// Script of a single letter (`None` for non-letters).
+#[inline]
+pub(crate) fn char_script(c: char) -> Option<Script> {
+    let u = c as u32;
+    if c.is_ascii_alphabetic() {
+        return Some(Script::Latin);
+    }
+    if u < 0xC0 {
+        return None;
+    }
+    match u {
+        0xC0..=0x24F | 0x1E00..=0x1EFF if c.is_alphabetic() => Some(Script::Latin),
+        0x400..=0x52F => Some(Script::Cyrillic),
+        0x620..=0x64A
+        | 0x66E..=0x6D3
+        | 0x6D5
+        | 0x6FA..=0x6FF
+        | 0x750..=0x77F
+        | 0xFB50..=0xFDFF
+        | 0xFE70..=0xFEFF => Some(Script::Arabic),
+        _ if c.is_alphabetic() => Some(Script::Other),
+        _ => None,
+    }
+}
+
+/// A fast multiplicative hasher for the small integer and string keys here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = 0u64;
+            for (i, b) in chunk.iter().enumerate() {
+                v |= (*b as u64) << (8 * i);
+            }
+            self.write_u64(v);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(v as u64)
+    }
+    #[inline]
+    fn write_u8(&mut self, v: u8) {
+        self.write_u64(v as u64)
+    }
+    #[inline]
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64)
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// Sparse per-language score deltas.
+type Deltas = Vec<(u16, f32)>;
+
+/// The languages of one script and their evidence tables.
+pub(crate) struct ScriptModel {
+    /// Output code of each language (ISO 639-1), index = language id.
+    pub codes: Vec<&'static str>,
+    /// The target each language stands for, if any.
+    pub targets: Vec<Option<Lang>>,
+    trigrams: FastMap<u64, Deltas>,
+    /// Constant added per trigram to every language (the unseen score).
+    letters: CharTable<Deltas>,
+    ascii: [Deltas; 26],
+    unknown_letter: Deltas,
+    words: FastMap<&'static str, Deltas>,
+    max_word_chars: usize,
+    /// Signature letters: letter → signature ids; per id (language, rate).
+    sig_letters: CharTable<Vec<u16>>,
+    sigs: Vec<(u16, f32)>,
+    /// Word endings of 2–4 letters → deltas.
+    suffixes: FastMap<&'static str, Deltas>,
+    /// Prior log-score per language.
+    prior: Vec<f32>,
+    /// Marker words: word → marker ids; per id (language, rate).
+    marker_words: FastMap<&'static str, Vec<u16>>,
+    markers: Vec<(u16, f32)>,
+}
+
+/// Map whatlang's ISO 639-3 codes to ISO 639-1.
+fn iso1(code3: &'static str) -> &'static str {
+    match code3 {
+        "spa" => "es",
+        "eng" => "en",
+        "por" => "pt",
+        "ind" => "id",
+        "fra" => "fr",
+        "deu" => "de",
+        "jav" => "jv",
+        "vie" => "vi",
+        "ita" => "it",
+        "tur" => "tr",
+        "pol" => "pl",
+        "ron" => "ro",
+        "hrv" => "hr",
+        "nld" => "nl",
+        "uzb" => "uz",
+        "tgl" => "tl",
+        "hun" => "hu",
+        "aze" => "az",
+        "ces" => "cs",
+        "zul" => "zu",
+        "swe" => "sv",
+        "aka" => "ak",
+        "sna" => "sn",
+        "afr" => "af",
+        "fin" => "fi",
+        "slk" => "sk",
+        "tuk" => "tk",
+        "dan" => "da",
+        "nob" => "nb",
+        "cat" => "ca",
+        "lit" => "lt",
+        "slv" => "sl",
+        "epo" => "eo",
+        "lav" => "lv",
+        "est" => "et",
+        "lat" => "la",
+        "cym" => "cy",
+        "rus" => "ru",
+        "ukr" => "uk",
+        "srp" => "sr",
+        "bel" => "be",
+        "bul" => "bg",
+        "mkd" => "mk",
+        "ara" => "ar",
+        "urd" => "ur",
+        "pes" => "fa",
+        other => other,
+    }
+}
+
+#[inline]
+fn pack(a: char, b: char, c: char) -> u64 {
+    ((a as u64) << 42) | ((b as u64) << 21) | c as u64
+}
+
+impl ScriptModel {
+    fn build(profiles: &[(&'static str, &'static str)], alphabets: &[Alphabet], p: Params) -> Self {
+        let codes: Vec<&'static str> = profiles.iter().map(|(c, _)| iso1(c)).collect();
+        let targets = codes.iter().map(|c| c.parse::<Lang>().ok()).collect();
+        let id = |code: &str| codes.iter().position(|c| *c == code).map(|i| i as u16);
+
+        let mut trigrams: FastMap<u64, Deltas> = FastMap::default();
+        for (li, (_, prof)) in profiles.iter().enumerate() {
+            let chars: Vec<char> = prof.chars().collect();
+            for (rank, t) in chars.chunks(3).enumerate() {
+                let w = (((300.0 + p.rank_k) / (rank as f32 + p.rank_k)).ln() + p.unseen)
+                    * p.trigram_scale;
+                trigrams
+                    .entry(pack(t[0], t[1], t[2]))
+                    .or_default()
+                    .push((li as u16, w));
+            }
+        }
+
+        // Letters: every letter listed in any alphabet gets, for each language
+        // with an alphabet, a penalty if it is outside that alphabet.
+        let mut sets: Vec<(u16, Vec<char>, &str)> = alphabets
+            .iter()
+            .filter_map(|a| id(a.code).map(|i| (i, a.extra.chars().collect(), a.ascii_out)))
+            .collect();
+        // Languages without a hand-written alphabet: the non-ASCII letters of
+        // their trigram profile stand for it.
+        for (li, (_, prof)) in profiles.iter().enumerate() {
+            if sets.iter().any(|(i, _, _)| *i as usize == li) {
+                continue;
+            }
+            let mut extra: Vec<char> = prof
+                .chars()
+                .filter(|c| c.is_alphabetic() && !c.is_ascii())
+                .collect();
+            extra.sort_unstable();
+            extra.dedup();
+            sets.push((li as u16, extra, ""));
+        }
+        let mut letters: FastMap<char, Deltas> = FastMap::default();
+        for (_, extra, _) in &sets {
+            for &c in extra {
+                letters.entry(c).or_insert_with(|| {
+                    sets.iter()
+                        .filter(|(_, e, _)| !e.contains(&c))
+                        .map(|(i, _, _)| (*i, -p.letter_penalty))
+                        .collect()
+                });
+            }
+        }
+        let unknown_letter = sets
+            .iter()
+            .map(|(i, _, _)| (*i, -p.letter_penalty))
+            .collect();
+        let ascii: [Deltas; 26] = std::array::from_fn(|k| {
+            let c = (b'a' + k as u8) as char;
+            sets.iter()
+                .filter(|(_, _, out)| out.contains(c))
+                .map(|(i, _, _)| (*i, -p.ascii_penalty))
+                .collect()
+        });
+
+        let mut words: FastMap<&'static str, Deltas> = FastMap::default();
+        let mut max_word_chars = 0;
+        for (code, list) in WORDS {
+            let Some(i) = id(code) else { continue };
+            for w in list.split_whitespace() {
+                max_word_chars = max_word_chars.max(w.chars().count());
+                let d = words.entry(w).or_default();
+                if !d.iter().any(|(j, _)| *j == i) {
+                    d.push((i, p.word_bonus));
+                }
+            }
+        }
+        let mut sig_letters: FastMap<char, Vec<u16>> = FastMap::default();
+        let mut sigs = Vec::new();
+        for (code, letters, rate) in SIGNATURES {
+            let Some(i) = id(code) else { continue };
+            let k = sigs.len() as u16;
+            sigs.push((i, rate * p.signature_scale));
+            for c in letters.chars() {
+                sig_letters.entry(c).or_default().push(k);
+            }
+        }
+        let mut suffixes: FastMap<&'static str, Deltas> = FastMap::default();
+        for (code, list) in SUFFIXES {
+            let Some(i) = id(code) else { continue };
+            for w in list.split_whitespace() {
+                suffixes.entry(w).or_default().push((i, p.suffix_bonus));
+            }
+        }
+        let prior = (0..codes.len())
+            .map(|i| {
+                let listed = alphabets.iter().any(|a| id(a.code) == Some(i as u16));
+                let target = codes[i].parse::<Lang>().is_ok();
+                match (listed, target) {
+                    (_, true) => p.target_prior,
+                    (true, false) => 0.0,
+                    (false, false) => -p.unlisted_prior,
+                }
+            })
+            .collect();
+        let mut marker_words: FastMap<&'static str, Vec<u16>> = FastMap::default();
+        let mut markers = Vec::new();
+        for (code, list, rate) in MARKERS {
+            let Some(i) = id(code) else { continue };
+            let k = markers.len() as u16;
+            markers.push((i, rate * p.marker_scale));
+            for w in list.split_whitespace() {
+                max_word_chars = max_word_chars.max(w.chars().count());
+                marker_words.entry(w).or_default().push(k);
+            }
+        }
+        ScriptModel {
+            marker_words,
+            markers,
+            prior,
+            codes,
+            targets,
+            trigrams,
+            letters: CharTable::from(letters),
+            ascii,
+            unknown_letter,
+            words,
+            max_word_chars,
+            sig_letters: CharTable::from(sig_letters),
+            sigs,
+            suffixes,
+        }
+    }
+
+    /// Per-language log-scores of a text (higher is better).
+    pub fn score(&self, text: &str, script: Script) -> Vec<f32> {
+        let mut s = self.prior.clone();
+        let add = |s: &mut Vec<f32>, d: &Deltas| {
+            for &(i, w) in d {
+                s[i as usize] += w;
+            }
+        };
+        let mut word = String::with_capacity(32);
+        let mut word_chars = 0usize;
+        let mut n_letters = 0usize;
+        let mut sig_hit = vec![false; self.sigs.len()];
+        let mut marker_hit = vec![false; self.markers.len()];
+        let mut n_words = 0usize;
+        let mut has_non_ascii = false;
+        // The last four letters of the current word.
+        let mut tail = ['\0'; 4];
+        let (mut c1, mut c2) = (' ', ' ');
+        for ch in text.chars().chain(std::iter::once(' ')) {
+            let lc = if ch.is_ascii() {
+                ch.to_ascii_lowercase()
+            } else {
+                lower(ch)
+            };
+            let is_letter = lc.is_alphabetic() || lc == '\u{200c}';
+            let c3 = if is_letter { lc } else { ' ' };
+            if is_letter {
+                if lc.is_ascii() {
+                    add(&mut s, &self.ascii[(lc as u8 - b'a') as usize]);
+                } else if let Some(d) = self.letters.get(&lc) {
+                    add(&mut s, d);
+                } else if char_script(lc) == Some(script) && !is_mark(lc) {
+                    add(&mut s, &self.unknown_letter);
+                }
+                word_chars += 1;
+                n_letters += 1;
+                if word_chars <= self.max_word_chars {
+                    word.push(lc);
+                }
+                tail = [tail[1], tail[2], tail[3], lc];
+                if !lc.is_ascii() {
+                    has_non_ascii = true;
+                    if let Some(ks) = self.sig_letters.get(&lc) {
+                        for &k in ks {
+                            sig_hit[k as usize] = true;
+                        }
+                    }
+                }
+            } else if word_chars > 0 {
+                n_words += 1;
+                if word_chars <= self.max_word_chars {
+                    if let Some(d) = self.words.get(word.as_str()) {
+                        add(&mut s, d);
+                    }
+                    if let Some(ks) = self.marker_words.get(word.as_str()) {
+                        for &k in ks {
+                            marker_hit[k as usize] = true;
+                        }
+                    }
+                }
+                if !self.suffixes.is_empty() && word_chars >= 3 {
+                    let mut buf = [0u8; 16];
+                    for k in 2..=4usize.min(word_chars - 1) {
+                        let mut len = 0;
+                        for &c in &tail[4 - k..] {
+                            len += c.encode_utf8(&mut buf[len..]).len();
+                        }
+                        let end = std::str::from_utf8(&buf[..len]).unwrap_or("");
+                        if let Some(d) = self.suffixes.get(end) {
+                            add(&mut s, d);
+                        }
+                    }
+                }
+                word.clear();
+                word_chars = 0;
+                tail = ['\0'; 4];
+            }
+            if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
+                if let Some(d) = self.trigrams.get(&pack(c1, c2, c3)) {
+                    add(&mut s, d);
+                }
+            }
+            c1 = c2;
+            c2 = c3;
+        }
+        // Text written without any diacritics (common for Czech and Slovak
+        // on the web) says nothing about signature letters.
+        if has_non_ascii {
+            for (k, &(i, rate)) in self.sigs.iter().enumerate() {
+                if !sig_hit[k] {
+                    s[i as usize] -= rate * n_letters as f32;
+                }
+            }
+        }
+        for (k, &(i, rate)) in self.markers.iter().enumerate() {
+            if !marker_hit[k] {
+                s[i as usize] -= rate * n_words as f32;
+            }
+        }
+        s
+    }
+}
+
+/// Per-character data with a direct index for the first 2048 code points
+/// (Latin, Cyrillic, Arabic), which are looked up for nearly every letter.
+struct CharTable<T> {
+    small: Vec<u16>,
+    items: Vec<T>,
+    big: FastMap<char, u16>,
+}
+
+const SMALL: usize = 0x800;
+
+impl<T> CharTable<T> {
+    fn from(map: FastMap<char, T>) -> Self {
+        let mut t = CharTable {
+            small: vec![u16::MAX; SMALL],
+            items: Vec::new(),
+            big: FastMap::default(),
+        };
+        for (c, v) in map {
+            let k = t.items.len() as u16;
+            t.items.push(v);
+            if (c as usize) < SMALL {
+                t.small[c as usize] = k;
+            } else {
+                t.big.insert(c, k);
+            }
+        }
+        t
+    }
+
+    #[inline]
+    fn get(&self, c: &char) -> Option<&T> {
+        let k = if (*c as usize) < SMALL {
+            self.small[*c as usize]
+        } else {
+            *self.big.get(c)?
+        };
+        self.items.get(k as usize)
+    }
+}
+
+/// Lowercase of a character, by table for the first 2048 code points.
+#[inline]
+fn lower(c: char) -> char {
+    static TABLE: OnceLock<Vec<char>> = OnceLock::new();
+    if (c as usize) < SMALL {
+        let t = TABLE.get_or_init(|| {
+            (0..SMALL as u32)
+                .map(|u| {
+                    let c = char::from_u32(u).unwrap_or(' ');
+                    let mut l = c.to_lowercase();
+                    match (l.next(), l.next()) {
+                        (Some(x), None) => x,
+                        _ => c,
+                    }
+                })
+                .collect()
+        });
+        t[c as usize]
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// Arabic harakat and other combining marks are letters for `is_alphabetic`
+/// but not part of any alphabet.
+#[inline]
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x610..=0x61A | 0x64B..=0x65F | 0x670 | 0x6D6..=0x6ED)
+}
+
+/// All three script models.
+pub(crate) struct Model {
+    pub latin: ScriptModel,
+    pub cyrillic: ScriptModel,
+    pub arabic: ScriptModel,
+}
+
+impl Model {
+    /// The shared model (built on first use).
+    pub fn get() -> &'static Model {
+        static MODEL: OnceLock<Model> = OnceLock::new();
+        MODEL.get_or_init(|| Model::build(Params::default()))
+    }
+
+    /// A model with the given weights.
+    pub fn build(p: Params) -> Model {
+        Model {
+            latin: ScriptModel::build(profiles::LATIN, LATIN_ALPHABETS, p),
+            cyrillic: ScriptModel::build(profiles::CYRILLIC, CYRILLIC_ALPHABETS, p),
+            arabic: ScriptModel::build(profiles::ARABIC, ARABIC_ALPHABETS, p),
+        }
+    }
+
+    /// The model for a script, if we have one.
+    pub fn for_script(&self, script: Script) -> Option<&ScriptModel> {
+        match script {
+            Script::Latin => Some(&self.latin),
+            Script::Cyrillic => Some(&self.cyrillic),
+            Script::Arabic => Some(&self.arabic),
+            Script::Other => None,
+        }
+    }
+}

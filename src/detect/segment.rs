@@ -1,0 +1,197 @@
+//! Splitting a document into runs of one language.
+//!
+//! Units are lines (a line keeps the newlines that follow it). Each unit with
+//! enough letters is detected on its own; long lines are further split into
+//! sentences when a sentence is confidently in another language than its
+//! line. Short units (headings, "[ad_1]", a lone brand name) are unreliable,
+//! so they take the label of their surroundings unless they are confidently
+//! different; then neighbours with the same label are merged.
+
+use super::{Detection, Detector, Segment};
+use crate::lang::Lang;
+
+/// Units with fewer letters than this are "short": they follow their
+/// neighbours unless confidently detected otherwise.
+const SHORT_LETTERS: usize = 30;
+/// Confidence a short unit needs to keep a label of its own.
+const SHORT_CONFIDENCE: f64 = 0.999;
+/// A unit detected with less confidence than this follows its neighbours.
+const WEAK_CONFIDENCE: f64 = 0.8;
+/// A sentence needs this many letters to split off its line.
+const SENTENCE_LETTERS: usize = 40;
+
+struct Unit {
+    start: usize,
+    end: usize,
+    letters: usize,
+    det: Option<Detection>,
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// Byte ranges of the lines of `text`, each with its trailing newlines.
+fn lines(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\n' {
+            let mut j = i;
+            while j < b.len() && (b[j] == b'\n' || b[j] == b'\r' || b[j] == b' ' || b[j] == b'\t') {
+                j += 1;
+            }
+            // Keep trailing blanks of the last line with it; do not split
+            // leading spaces of the next line off a non-blank line start.
+            out.push((start, j));
+            start = j;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    if start < b.len() {
+        out.push((start, b.len()));
+    }
+    out
+}
+
+/// Byte ranges of the sentences of a line (split after `.!?…` + space).
+fn sentences(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let s = &text[start..end];
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut prev_end_punct = false;
+    for (i, c) in s.char_indices() {
+        if prev_end_punct && c.is_whitespace() {
+            let cut = i + c.len_utf8();
+            out.push((start + from, start + cut));
+            from = cut;
+        }
+        prev_end_punct = matches!(c, '.' | '!' | '?' | '…' | '؟' | '۔');
+    }
+    if from < s.len() {
+        out.push((start + from, end));
+    }
+    out
+}
+
+fn same(a: &Detection, b: &Detection) -> bool {
+    a.lang == b.lang
+}
+
+pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    for (ls, le) in lines(text) {
+        let n = letters(&text[ls..le]);
+        if n < SHORT_LETTERS {
+            let d = (n >= super::MIN_LETTERS).then(|| det.detect(&text[ls..le]));
+            units.push(Unit {
+                start: ls,
+                end: le,
+                letters: n,
+                det: d,
+            });
+            continue;
+        }
+        let line_det = det.detect(&text[ls..le]);
+        let sents = sentences(text, ls, le);
+        if sents.len() < 2 || n < 2 * SENTENCE_LETTERS {
+            units.push(Unit {
+                start: ls,
+                end: le,
+                letters: n,
+                det: Some(line_det),
+            });
+            continue;
+        }
+        for (ss, se) in sents {
+            let m = letters(&text[ss..se]);
+            let d = if m >= SENTENCE_LETTERS {
+                let d = det.detect(&text[ss..se]);
+                if d.lang != line_det.lang && d.confidence >= SHORT_CONFIDENCE {
+                    d
+                } else {
+                    line_det.clone()
+                }
+            } else {
+                line_det.clone()
+            };
+            units.push(Unit {
+                start: ss,
+                end: se,
+                letters: m.max(SHORT_LETTERS),
+                det: Some(d),
+            });
+        }
+    }
+
+    // Labels of the long units; short ones resolved from their neighbours.
+    let long: Vec<Option<Detection>> = units
+        .iter()
+        .map(|u| {
+            u.det
+                .clone()
+                .filter(|d| u.letters >= SHORT_LETTERS && d.confidence >= WEAK_CONFIDENCE)
+        })
+        .collect();
+    let doc = || det.detect(text);
+    let mut labels: Vec<Detection> = Vec::with_capacity(units.len());
+    for (i, u) in units.iter().enumerate() {
+        if let Some(d) = &long[i] {
+            labels.push(d.clone());
+            continue;
+        }
+        let prev = long[..i].iter().rev().flatten().next();
+        let next = long[i + 1..].iter().flatten().next();
+        let context = match (prev, next) {
+            (Some(p), Some(n)) if same(p, n) => p.clone(),
+            // A heading belongs to what follows it.
+            (_, Some(n)) => n.clone(),
+            (Some(p), None) => p.clone(),
+            (None, None) => doc(),
+        };
+        let label = match &u.det {
+            Some(d) if !same(d, &context) && d.confidence >= SHORT_CONFIDENCE => {
+                // Only trust a short unit against its context when it is
+                // between two different languages (a boundary), never inside
+                // a run of one language.
+                match (prev, next) {
+                    (Some(p), Some(n)) if same(p, n) => context,
+                    _ => d.clone(),
+                }
+            }
+            _ => context,
+        };
+        labels.push(label);
+    }
+
+    let mut out: Vec<Segment> = Vec::new();
+    for (u, d) in units.iter().zip(labels) {
+        match out.last_mut() {
+            Some(last) if last.detection.lang == d.lang => {
+                last.end = u.end;
+                if d.lang == Lang::Und && last.detection.other.is_none() {
+                    last.detection.other = d.other;
+                }
+            }
+            _ => out.push(Segment {
+                start: u.start,
+                end: u.end,
+                detection: d,
+            }),
+        }
+    }
+    if let Some(first) = out.first_mut() {
+        first.start = 0;
+    }
+    if let Some(last) = out.last_mut() {
+        last.end = text.len();
+    }
+    out
+}
