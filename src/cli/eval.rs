@@ -2,6 +2,7 @@
 //!
 //! - `eval analysis DIR`: conflation P/R/F1 of each analyzer on UD gold lemmas
 //!   (`DIR/<lang>.tsv`, see `../shared/analysis/METRIC.md`).
+//! - `eval langid DIR`: language identification on line-per-sample files.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -26,6 +27,15 @@ enum EvalWhat {
         /// Folder with ar.tsv, ar-clitics.tsv, de.tsv, fa.tsv, ru.tsv, sl.tsv.
         dir: PathBuf,
     },
+    /// Language identification accuracy (short/long), confusions and throughput vs whatlang.
+    #[command(after_help = "Example:\n  korpus eval langid ../shared/langid/dev\n  korpus eval langid ../shared/langid/dev/word-pairs")]
+    Langid {
+        /// Folder of <code>.txt files, one sample per line (gold = file name up to the first '-').
+        dir: PathBuf,
+        /// Target languages.
+        #[arg(long, default_value = "ar,de,fa,ru,sl")]
+        languages: String,
+    },
 }
 
 /// Run `korpus eval`.
@@ -38,6 +48,15 @@ pub fn run(g: &Global, a: EvalArgs) -> anyhow::Result<u8> {
                 for r in &report.rows {
                     output::json_line(&mut out, r)?;
                 }
+            } else {
+                write!(out, "{report}")?;
+            }
+        }
+        EvalWhat::Langid { dir, languages } => {
+            let targets = crate::lang::Lang::parse_list(&languages)?;
+            let report = crate::detect::eval::evaluate_dir(&dir, &targets).with_context(|| format!("{}", dir.display()))?;
+            if g.json {
+                output::json_line(&mut out, &report)?;
             } else {
                 write!(out, "{report}")?;
             }
