@@ -10,8 +10,9 @@
 //!    document per language) is clustered on **passages** instead: runs of
 //!    consecutive sentences of at least [`PASSAGE_MIN_TERMS`] content words.
 //!    K is `opts.k`, or chosen from the data: K ∈ 2..=min(max_k, units/5)
-//!    maximising `diversity(top-10) × (1 + mean NPMI(top-10))/2` (on at most
-//!    2,000 units sampled by stride).
+//!    maximising `diversity(top-10) × (1 + mean NPMI(top-10))/2 × support`
+//!    where support = share of units containing ≥ 1 of their theme's top-10
+//!    terms (computed on at most 2,000 units sampled by stride; ties → smaller K).
 //! 3. Themes: top terms (analyzer terms, shown as their most frequent surface
 //!    form), label from member keyphrases weighted by rank and by keyness
 //!    (log-ratio of unit frequency in the theme vs the rest of the language),
@@ -932,7 +933,28 @@ impl ThemeBuilder {
                                 .collect::<Vec<_>>(),
                             10,
                         );
-                        let score = div * (1.0 + mean_coh) / 2.0;
+                        // Support: share of sampled units containing at least one
+                        // top-10 term of their own theme (catches merged themes,
+                        // which top-term coherence cannot see).
+                        let mut sup = 0usize;
+                        let mut tot = 0usize;
+                        for (r, row) in srows.iter().enumerate() {
+                            if let Some(a) = f.assign(r) {
+                                tot += 1;
+                                if tops[a]
+                                    .iter()
+                                    .any(|&c| row.binary_search(&(c as u32)).is_ok())
+                                {
+                                    sup += 1;
+                                }
+                            }
+                        }
+                        let support = if tot == 0 {
+                            0.0
+                        } else {
+                            sup as f64 / tot as f64
+                        };
+                        let score = div * (1.0 + mean_coh) / 2.0 * support;
                         k_scores.push((k, round(score)));
                         if score > best.1 + 1e-9 {
                             best = (k, score);
