@@ -734,7 +734,8 @@ impl ThemeBuilder {
             themes.extend(fit.drafts.iter().map(|d| d.theme.clone()));
             drafts_all.push((lang, fit.drafts));
         }
-        let cross = self.crosslingual(&drafts_all, &pairs);
+        let unit_totals: BTreeMap<Lang, usize> = lq.iter().map(|q| (q.lang, q.units)).collect();
+        let cross = self.crosslingual(&drafts_all, &pairs, &unit_totals);
         let n_cross = cross.len();
         themes.extend(cross);
         let total_units: usize = lq.iter().map(|q| q.units).sum();
@@ -812,6 +813,8 @@ fn round(x: f64) -> f64 {
 
 struct Draft {
     theme: Theme,
+    /// Ranked keyphrase labels of the members (at most 10).
+    phrases: Vec<String>,
     /// Valid anchors of member units with counts.
     anchors: BTreeMap<u32, u32>,
     /// Member document indices.
@@ -1082,10 +1085,11 @@ impl ThemeBuilder {
                 if !phrases.iter().any(|p| p.to_lowercase() == l.to_lowercase()) {
                     phrases.push(l);
                 }
-                if phrases.len() == 3 {
+                if phrases.len() == 10 {
                     break;
                 }
             }
+            // Final labels are picked after sorting (unique within the language).
             let label = if phrases.is_empty() {
                 terms
                     .iter()
@@ -1094,7 +1098,7 @@ impl ThemeBuilder {
                     .collect::<Vec<_>>()
                     .join(" / ")
             } else {
-                phrases.join(" / ")
+                String::new()
             };
             // Representatives.
             let mut by_w: Vec<usize> = mem.clone();
@@ -1155,6 +1159,7 @@ impl ThemeBuilder {
                         members: BTreeMap::new(),
                     },
                     anchors,
+                    phrases,
                     docs: doc_set,
                 },
             ));
@@ -1165,6 +1170,31 @@ impl ThemeBuilder {
                 .cmp(&p.theme.size)
                 .then_with(|| p.theme.stems.cmp(&q.theme.stems))
         });
+        // Labels: top 3 member keyphrases not already used by a larger theme
+        // of the language (falls back to the top terms).
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        for (_, d) in drafts.iter_mut() {
+            let pick: Vec<String> = d
+                .phrases
+                .iter()
+                .filter(|p| !used.contains(&p.to_lowercase()))
+                .take(3)
+                .cloned()
+                .collect();
+            if !pick.is_empty() {
+                used.extend(pick.iter().map(|p| p.to_lowercase()));
+                d.theme.label = pick.join(" / ");
+            } else {
+                d.theme.label = d
+                    .theme
+                    .terms
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+            }
+        }
         let mut comp_to_draft = vec![None; f.k];
         for (i, (a, d)) in drafts.iter_mut().enumerate() {
             d.theme.id = format!("{}-{}", lang.code(), i + 1);
@@ -1216,7 +1246,12 @@ impl ThemeBuilder {
     }
 
     /// Link themes of different languages; linked groups become cross-lingual themes.
-    fn crosslingual(&self, drafts: &[(Lang, Vec<Draft>)], pairs: &[Pair]) -> Vec<Theme> {
+    fn crosslingual(
+        &self,
+        drafts: &[(Lang, Vec<Draft>)],
+        pairs: &[Pair],
+        unit_totals: &BTreeMap<Lang, usize>,
+    ) -> Vec<Theme> {
         let flat: Vec<(Lang, &Draft)> = drafts
             .iter()
             .flat_map(|(l, ds)| ds.iter().map(move |d| (*l, d)))
@@ -1399,6 +1434,19 @@ impl ThemeBuilder {
                 size += d.theme.size;
                 coh += d.theme.coherence;
             }
+            let mut seen = BTreeSet::new();
+            let keep_idx: Vec<bool> = docs
+                .iter()
+                .map(|d: &String| seen.insert(d.clone()))
+                .collect();
+            let mut it = keep_idx.iter();
+            docs.retain(|_| *it.next().unwrap());
+            let mut it = keep_idx.iter();
+            paths.retain(|_| *it.next().unwrap());
+            let lang_units: usize = members
+                .keys()
+                .map(|l| unit_totals.get(l).copied().unwrap_or(0))
+                .sum();
             let evidence: Vec<String> = keep
                 .iter()
                 .filter(|(p, q)| g.contains(p) && g.contains(q))
@@ -1416,7 +1464,7 @@ impl ThemeBuilder {
                 units,
                 unit: flat[g[0]].1.theme.unit,
                 size,
-                coverage: 0.0,
+                coverage: round(size as f64 / lang_units.max(1) as f64),
                 coherence: round(coh / g.len() as f64),
                 evidence,
                 members,

@@ -171,14 +171,18 @@ const KEY_TERMS: usize = 5;
 
 /// Deterministic planted corpus: (docs sorted by id, planted theme per doc).
 fn planted(langs: &[Lang]) -> (Vec<AnalyzedDoc>, Vec<usize>) {
-    let mut rng = Rng::new(2024);
+    planted_n(langs, DOCS_PER_LANG, 2024)
+}
+
+fn planted_n(langs: &[Lang], per_lang: usize, seed: u64) -> (Vec<AnalyzedDoc>, Vec<usize>) {
+    let mut rng = Rng::new(seed);
     let mut docs = Vec::new();
     let mut truth = Vec::new();
     for v in VOCABS.iter().filter(|v| langs.contains(&v.lang)) {
         let themes: Vec<Vec<&str>> = v.themes.iter().map(|t| t.split(' ').collect()).collect();
         let filler: Vec<&str> = v.filler.split(' ').collect();
         let stop: Vec<&str> = v.stop.split(' ').collect();
-        for i in 0..DOCS_PER_LANG {
+        for i in 0..per_lang {
             let theme = rng.below(5);
             let short = i % 2 == 0;
             let len = if short {
@@ -223,7 +227,11 @@ fn planted(langs: &[Lang]) -> (Vec<AnalyzedDoc>, Vec<usize>) {
                     until_stop = 8 + rng.below(7);
                 }
             }
-            docs.push(doc(&format!("{}-{i:04}", v.lang.code()), v.lang, body));
+            docs.push(doc(
+                &format!("{}-{seed}-{i:06}", v.lang.code()),
+                v.lang,
+                body,
+            ));
             truth.push(theme);
         }
     }
@@ -326,4 +334,98 @@ fn output_is_deterministic_across_runs_and_threads() {
     let c = run(2);
     assert_eq!(a, b, "1 vs 2 threads");
     assert_eq!(b, c, "two runs");
+}
+
+#[test]
+fn lexicon_links_themes_across_languages() {
+    let (docs, _) = planted(&[Lang::De, Lang::Sl]);
+    let plain = themes(&docs, &ThemeOptions::default());
+    assert!(
+        plain.themes.iter().all(|t| t.langs.len() == 1),
+        "no evidence, no link"
+    );
+    let lex = Lexicon::from_pairs(
+        [
+            ("Rechnung", "račun"),
+            ("Zahlung", "plačilo"),
+            ("Kreditkarte", "kartica"),
+            ("Betrag", "znesek"),
+            ("Steuer", "davek"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string())),
+    );
+    let opts = ThemeOptions {
+        lexicon: Some(lex),
+        ..ThemeOptions::default()
+    };
+    let r = themes(&docs, &opts);
+    let x = r
+        .themes
+        .iter()
+        .find(|t| t.langs == vec![Lang::De, Lang::Sl])
+        .expect("cross-lingual theme");
+    assert!(
+        x.evidence
+            .iter()
+            .any(|e| e.contains("lexicon: ") && e.contains("Rechnung=račun")),
+        "{:?}",
+        x.evidence
+    );
+    assert_eq!(x.members.values().map(Vec::len).sum::<usize>(), 2);
+}
+
+/// Scale measurement (run in release):
+/// `KORPUS_SCALE_DOCS=20000 cargo test --release --lib themes::tests::scale -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn scale() {
+    let total: usize = std::env::var("KORPUS_SCALE_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let batch = 500; // docs per language per batch
+    let t0 = std::time::Instant::now();
+    let mut b = ThemeBuilder::new(ThemeOptions::default());
+    let mut added = 0;
+    let mut seed = 1;
+    let mut truth = Vec::new();
+    let mut analyze = std::time::Duration::ZERO;
+    while added < total {
+        let ta = std::time::Instant::now();
+        let (docs, t) = planted_n(&Lang::TARGETS, batch, seed);
+        analyze += ta.elapsed();
+        b.add_batch(&docs);
+        truth.extend(t);
+        added += docs.len();
+        seed += 1;
+    }
+    let t_add = t0.elapsed();
+    let r = b.finish();
+    let t_all = t0.elapsed();
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM"))
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    eprintln!(
+        "{}",
+        render_text(&r)
+            .lines()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    eprintln!(
+        "SCALE docs {added}: generate+analyze {analyze:?}, add total {t_add:?}, finish {:?}, total {t_all:?}, {hwm}, themes {}",
+        t_all - t_add,
+        r.themes.len()
+    );
 }
