@@ -1174,13 +1174,26 @@ impl ThemeBuilder {
         // of the language (falls back to the top terms).
         let mut used: BTreeSet<String> = BTreeSet::new();
         for (_, d) in drafts.iter_mut() {
-            let pick: Vec<String> = d
-                .phrases
-                .iter()
-                .filter(|p| !used.contains(&p.to_lowercase()))
-                .take(3)
-                .cloned()
-                .collect();
+            // Skip phrases contained in (or containing) a label phrase of a
+            // larger theme, and phrases sharing a word with one already picked.
+            let mut pick: Vec<String> = Vec::new();
+            for p in &d.phrases {
+                let lp = p.to_lowercase();
+                let words: Vec<&str> = lp.split(' ').collect();
+                let clash_used = used
+                    .iter()
+                    .any(|u| u.contains(&lp) || lp.contains(u.as_str()));
+                let clash_pick = pick
+                    .iter()
+                    .any(|q| q.to_lowercase().split(' ').any(|w| words.contains(&w)));
+                if clash_used || clash_pick {
+                    continue;
+                }
+                pick.push(p.clone());
+                if pick.len() == 3 {
+                    break;
+                }
+            }
             if !pick.is_empty() {
                 used.extend(pick.iter().map(|p| p.to_lowercase()));
                 d.theme.label = pick.join(" / ");
