@@ -92,6 +92,33 @@ fn bundled_corpus_translation_pair_and_themes() {
         .expect("a cross-lingual theme");
     assert!(!x.evidence.is_empty());
     assert!(r.quality.coverage >= 0.9, "coverage {}", r.quality.coverage);
+    // JSON lines: one theme per line with the documented keys, then quality.
+    let jsonl = render_jsonl(&r);
+    let lines: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), r.themes.len() + 1);
+    for l in &lines[..lines.len() - 1] {
+        for k in [
+            "id",
+            "langs",
+            "label",
+            "terms",
+            "docs",
+            "size",
+            "coherence",
+            "evidence",
+        ] {
+            assert!(l.get(k).is_some(), "{k} missing in {l}");
+        }
+    }
+    assert!(lines.last().unwrap().get("quality").is_some());
+    eprintln!("{}", jsonl.lines().last().unwrap());
+    let pj = render_pairs_jsonl(&r.pairs);
+    let p: serde_json::Value = serde_json::from_str(pj.lines().next().unwrap()).unwrap();
+    assert_eq!(p["kind"], "translation");
+    eprintln!("{}", pj.lines().next().unwrap());
 }
 
 // ---------------------------------------------------------------- planted themes
