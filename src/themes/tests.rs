@@ -456,3 +456,19 @@ fn scale() {
         r.themes.len()
     );
 }
+
+#[test]
+fn near_duplicates_are_paired() {
+    let (mut docs, _) = planted_n(&[Lang::De], 30, 7);
+    let long = docs.iter().find(|d| d.tokens.len() > 100).unwrap().doc.clone();
+    let mut copy = long.clone();
+    copy.id = format!("{}-copy", long.id);
+    copy.body = copy.body.replacen("Tag", "Woche", 1) + " Danke.";
+    copy.spans[0].end = copy.body.len();
+    docs.push(AnalyzedDoc::new(copy));
+    let ps = pairs(&docs, &ThemeOptions::default());
+    let p = ps.iter().find(|p| p.kind == PairKind::NearDuplicate).expect("near-duplicate");
+    assert_eq!((p.a.as_str(), p.b.as_str()), (long.id.as_str(), format!("{}-copy", long.id).as_str()));
+    assert!(p.score >= 0.8, "{p:?}");
+    assert_eq!(ps.iter().filter(|p| p.kind == PairKind::NearDuplicate).count(), 1);
+}
