@@ -202,6 +202,35 @@ fn planted(langs: &[Lang]) -> (Vec<AnalyzedDoc>, Vec<usize>) {
 }
 
 fn planted_n(langs: &[Lang], per_lang: usize, seed: u64) -> (Vec<AnalyzedDoc>, Vec<usize>) {
+    planted_with(
+        langs,
+        per_lang,
+        seed,
+        Noise {
+            theme_share: 0.4,
+            bleed: 0.0,
+            min_theme_words: 2,
+        },
+    )
+}
+
+/// How hard a planted corpus is.
+#[derive(Clone, Copy)]
+struct Noise {
+    /// Share of words drawn from theme vocabularies (the rest: filler 35 %, stopwords).
+    theme_share: f64,
+    /// Share of theme words drawn from a random (possibly other) theme.
+    bleed: f64,
+    /// Theme words guaranteed per document.
+    min_theme_words: usize,
+}
+
+fn planted_with(
+    langs: &[Lang],
+    per_lang: usize,
+    seed: u64,
+    noise: Noise,
+) -> (Vec<AnalyzedDoc>, Vec<usize>) {
     let mut rng = Rng::new(seed);
     let mut docs = Vec::new();
     let mut truth = Vec::new();
@@ -220,9 +249,13 @@ fn planted_n(langs: &[Lang], per_lang: usize, seed: u64) -> (Vec<AnalyzedDoc>, V
             let mut words: Vec<&str> = Vec::with_capacity(len);
             for _ in 0..len {
                 let r = rng.f64();
-                let pool = if r < 0.4 {
-                    &themes[theme]
-                } else if r < 0.75 {
+                let pool = if r < noise.theme_share {
+                    if noise.bleed > 0.0 && rng.f64() < noise.bleed {
+                        &themes[rng.below(5)]
+                    } else {
+                        &themes[theme]
+                    }
+                } else if r < noise.theme_share + 0.35 {
                     &filler
                 } else {
                     &stop
@@ -238,7 +271,7 @@ fn planted_n(langs: &[Lang], per_lang: usize, seed: u64) -> (Vec<AnalyzedDoc>, V
             }
             // At least two theme words, even in the shortest feedback.
             let have = words.iter().filter(|w| themes[theme].contains(w)).count();
-            for j in 0..2usize.saturating_sub(have) {
+            for j in 0..noise.min_theme_words.saturating_sub(have) {
                 words[j] = themes[theme][rng.below(themes[theme].len())];
             }
             let mut body = String::new();
@@ -267,8 +300,23 @@ fn planted_n(langs: &[Lang], per_lang: usize, seed: u64) -> (Vec<AnalyzedDoc>, V
 
 #[test]
 fn planted_themes_are_recovered() {
+    check_planted(planted(&Lang::TARGETS));
+}
+
+/// Harder: 15 % theme words, 30 % of them from a random theme, one guaranteed
+/// theme word per document.
+#[test]
+fn planted_themes_with_noise_and_overlap() {
+    let noise = Noise {
+        theme_share: 0.15,
+        bleed: 0.3,
+        min_theme_words: 1,
+    };
+    check_planted(planted_with(&Lang::TARGETS, DOCS_PER_LANG, 2024, noise));
+}
+
+fn check_planted((docs, truth): (Vec<AnalyzedDoc>, Vec<usize>)) {
     let t0 = std::time::Instant::now();
-    let (docs, truth) = planted(&Lang::TARGETS);
     let r = themes(&docs, &ThemeOptions::default());
     eprintln!("{}", render_text(&r));
     for q in &r.quality.langs {
@@ -460,15 +508,31 @@ fn scale() {
 #[test]
 fn near_duplicates_are_paired() {
     let (mut docs, _) = planted_n(&[Lang::De], 30, 7);
-    let long = docs.iter().find(|d| d.tokens.len() > 100).unwrap().doc.clone();
+    let long = docs
+        .iter()
+        .find(|d| d.tokens.len() > 100)
+        .unwrap()
+        .doc
+        .clone();
     let mut copy = long.clone();
     copy.id = format!("{}-copy", long.id);
     copy.body = copy.body.replacen("Tag", "Woche", 1) + " Danke.";
     copy.spans[0].end = copy.body.len();
     docs.push(AnalyzedDoc::new(copy));
     let ps = pairs(&docs, &ThemeOptions::default());
-    let p = ps.iter().find(|p| p.kind == PairKind::NearDuplicate).expect("near-duplicate");
-    assert_eq!((p.a.as_str(), p.b.as_str()), (long.id.as_str(), format!("{}-copy", long.id).as_str()));
+    let p = ps
+        .iter()
+        .find(|p| p.kind == PairKind::NearDuplicate)
+        .expect("near-duplicate");
+    assert_eq!(
+        (p.a.as_str(), p.b.as_str()),
+        (long.id.as_str(), format!("{}-copy", long.id).as_str())
+    );
     assert!(p.score >= 0.8, "{p:?}");
-    assert_eq!(ps.iter().filter(|p| p.kind == PairKind::NearDuplicate).count(), 1);
+    assert_eq!(
+        ps.iter()
+            .filter(|p| p.kind == PairKind::NearDuplicate)
+            .count(),
+        1
+    );
 }
