@@ -55,7 +55,9 @@ use cluster::{Csr, Rng};
 pub use crossling::{load_lexicon, Lexicon};
 pub use keyphrase::Keyphrase;
 pub use pairs::{Pair, PairKind};
-pub use render::{render_jsonl, render_pairs_jsonl, render_pairs_text, render_text};
+pub use render::{
+    render_jsonl, render_keyphrases_jsonl, render_pairs_jsonl, render_pairs_text, render_text,
+};
 
 /// A passage (fallback unit) closes once it holds this many content words.
 pub const PASSAGE_MIN_TERMS: usize = 12;

@@ -131,3 +131,14 @@ pub fn render_text(r: &ThemeReport) -> String {
     );
     out
 }
+
+/// JSON lines: keyphrases of one document per line
+/// `{"id":…,"lang":…,"keyphrases":[{"key":…,"label":…,"score":…,"count":…}]}`.
+pub fn render_keyphrases_jsonl(r: &ThemeReport) -> String {
+    let mut out = String::new();
+    for d in &r.keyphrases {
+        out.push_str(&serde_json::to_string(d).expect("json"));
+        out.push('\n');
+    }
+    out
+}

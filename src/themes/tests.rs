@@ -115,6 +115,17 @@ fn bundled_corpus_translation_pair_and_themes() {
     }
     assert!(lines.last().unwrap().get("quality").is_some());
     eprintln!("{}", jsonl.lines().last().unwrap());
+    for d in &r.keyphrases {
+        let top: Vec<&str> = d
+            .keyphrases
+            .iter()
+            .take(6)
+            .map(|k| k.label.as_str())
+            .collect();
+        eprintln!("KEYPHRASES {} {}: {}", d.id, d.lang, top.join(" | "));
+        assert!(d.keyphrases.len() >= 5, "{}", d.id);
+    }
+    assert_eq!(render_keyphrases_jsonl(&r).lines().count(), 5);
     let pj = render_pairs_jsonl(&r.pairs);
     let p: serde_json::Value = serde_json::from_str(pj.lines().next().unwrap()).unwrap();
     assert_eq!(p["kind"], "translation");
