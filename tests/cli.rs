@@ -222,14 +222,19 @@ impl Owned for std::process::Command {
 
 #[test]
 fn keyness_lists_german_content_terms_first() {
-    let o = on_corpus(&["stats", "keyness", "--target", "lang:de", "--json", "--limit", "5"]);
+    let o = on_corpus(&[
+        "stats", "keyness", "--target", "lang:de", "--json", "--limit", "5",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows = json_lines(&o);
     assert_eq!(rows.len(), 5);
     let stop = ["der", "die", "und", "das", "in", "zu", "den", "von"];
     for r in &rows {
         let s = r["surface"].as_str().unwrap();
-        assert!(!stop.contains(&s.to_lowercase().as_str()), "stopword {s} in keyness");
+        assert!(
+            !stop.contains(&s.to_lowercase().as_str()),
+            "stopword {s} in keyness"
+        );
         assert!(s.chars().next().unwrap().is_alphabetic(), "{s}");
         assert!(r["significant"].as_bool().unwrap(), "{r}");
     }
@@ -239,7 +244,15 @@ fn keyness_lists_german_content_terms_first() {
 fn stats_subcommands_are_deterministic_across_jobs() {
     for args in [
         vec!["stats", "summary", "--by", "path", "--json"],
-        vec!["stats", "freq", "--ngram", "2", "--min-count", "2", "--json"],
+        vec![
+            "stats",
+            "freq",
+            "--ngram",
+            "2",
+            "--min-count",
+            "2",
+            "--json",
+        ],
         vec!["stats", "keyness", "--target", "lang:ru", "--json"],
         vec!["stats", "colloc", "клиент", "--json"],
         vec!["stats", "summary", "--numbers", "--csv"],
@@ -270,7 +283,10 @@ fn stats_subset_and_csv() {
 fn numbers_table_finds_percentages_in_every_script() {
     let o = on_corpus(&["stats", "summary", "--numbers", "--json"]);
     let rows = json_lines(&o);
-    let has = |g: &str, v: &str| rows.iter().any(|r| r["group"] == g && r["value"] == v && r["kind"] == "percent");
+    let has = |g: &str, v: &str| {
+        rows.iter()
+            .any(|r| r["group"] == g && r["value"] == v && r["kind"] == "percent")
+    };
     assert!(has("de", "84"), "84% in German");
     assert!(has("ar", "84"), "٨٤٪ / 84٪ in Arabic");
     assert!(has("fa", "80"), "80 درصد in Persian");
@@ -298,10 +314,70 @@ fn dups_reports_none_on_the_bundled_corpus_and_finds_a_copy() {
     let text = std::fs::read_to_string(root().join(DE)).unwrap();
     t.write("in/a.txt", &text);
     t.write("in/b.txt", format!("{text}\nGeändert am 3. Mai.\n"));
-    t.write("in/c.txt", "Ganz anderer Text über Lieferzeiten und Rücksendungen, der nichts gemein hat.");
+    t.write(
+        "in/c.txt",
+        "Ganz anderer Text über Lieferzeiten und Rücksendungen, der nichts gemein hat.",
+    );
     let input = t.path().join("in");
-    assert!(run(t.cmd(&["index", input.to_str().unwrap()])).status.success());
+    assert!(run(t.cmd(&["index", input.to_str().unwrap()]))
+        .status
+        .success());
     let v = json_lines(&run(t.cmd(&["stats", "dups", "--json"])));
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0]["jaccard"].as_f64().unwrap() > 0.9);
+}
+
+#[test]
+fn themes_per_language_and_across() {
+    let o = on_corpus(&["themes", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = json_lines(&o);
+    let themes: Vec<&serde_json::Value> = lines.iter().filter(|l| l.get("id").is_some()).collect();
+    for l in ["ar", "de", "fa", "ru", "sl"] {
+        assert!(
+            themes
+                .iter()
+                .any(|t| t["langs"].as_array().unwrap().iter().any(|x| x == l)),
+            "no {l} theme"
+        );
+    }
+    let cross = themes
+        .iter()
+        .find(|t| t["langs"].as_array().unwrap().len() >= 2)
+        .expect("a cross-lingual theme");
+    assert!(!cross["evidence"].as_array().unwrap().is_empty());
+    for t in &themes {
+        for k in ["label", "terms", "docs", "size", "coherence"] {
+            assert!(t.get(k).is_some(), "{k} missing in {t}");
+        }
+    }
+    assert!(
+        lines.last().unwrap().get("quality").is_some(),
+        "quality report closes the stream"
+    );
+}
+
+#[test]
+fn themes_pairs_find_the_arabic_german_translation() {
+    let o = on_corpus(&["themes", "--pairs", "--json"]);
+    let pairs = json_lines(&o);
+    let p = pairs
+        .iter()
+        .find(|p| p["kind"] == "translation")
+        .expect("a translation pair");
+    let paths = [p["a_path"].as_str().unwrap(), p["b_path"].as_str().unwrap()];
+    assert!(paths.contains(&AR) && paths.contains(&DE), "{p}");
+    let ev = p["evidence"].to_string();
+    for n in ["84", "60", "37", "27"] {
+        assert!(ev.contains(n), "shared number {n} missing in {ev}");
+    }
+}
+
+#[test]
+fn themes_are_identical_across_runs_and_jobs() {
+    let a = stdout(&on_corpus(&["themes", "--json", "--jobs", "1"]));
+    let b = stdout(&on_corpus(&["themes", "--json", "--jobs", "2"]));
+    let c = stdout(&on_corpus(&["themes", "--json", "--jobs", "2"]));
+    assert_eq!(a, b);
+    assert_eq!(b, c);
 }

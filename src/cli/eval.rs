@@ -28,7 +28,9 @@ enum EvalWhat {
         dir: PathBuf,
     },
     /// Language identification accuracy (short/long), confusions and throughput vs whatlang.
-    #[command(after_help = "Example:\n  korpus eval langid ../shared/langid/dev\n  korpus eval langid ../shared/langid/dev/word-pairs")]
+    #[command(
+        after_help = "Example:\n  korpus eval langid ../shared/langid/dev\n  korpus eval langid ../shared/langid/dev/word-pairs"
+    )]
     Langid {
         /// Folder of <code>.txt files, one sample per line (gold = file name up to the first '-').
         dir: PathBuf,
@@ -43,7 +45,8 @@ pub fn run(g: &Global, a: EvalArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     match a.what {
         EvalWhat::Analysis { dir } => {
-            let report = crate::analysis::eval::eval_dir(&dir).with_context(|| format!("{}", dir.display()))?;
+            let report = crate::analysis::eval::eval_dir(&dir)
+                .with_context(|| format!("{}", dir.display()))?;
             if g.json {
                 for r in &report.rows {
                     output::json_line(&mut out, r)?;
@@ -54,7 +57,8 @@ pub fn run(g: &Global, a: EvalArgs) -> anyhow::Result<u8> {
         }
         EvalWhat::Langid { dir, languages } => {
             let targets = crate::lang::Lang::parse_list(&languages)?;
-            let report = crate::detect::eval::evaluate_dir(&dir, &targets).with_context(|| format!("{}", dir.display()))?;
+            let report = crate::detect::eval::evaluate_dir(&dir, &targets)
+                .with_context(|| format!("{}", dir.display()))?;
             if g.json {
                 output::json_line(&mut out, &report)?;
             } else {

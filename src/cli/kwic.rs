@@ -12,7 +12,9 @@ use crate::stats::{kwic_lines, render, KwicLine};
 
 /// Arguments of `korpus kwic`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  korpus kwic Kunden\n  korpus kwic مشتری --width 30 --json\n  korpus kwic клиент --subset 'lang:ru'")]
+#[command(
+    after_help = "Examples:\n  korpus kwic Kunden\n  korpus kwic مشتری --width 30 --json\n  korpus kwic клиент --subset 'lang:ru'"
+)]
 pub struct KwicArgs {
     /// The word: every inflected form with the same analyzer term matches.
     term: String,
@@ -54,7 +56,10 @@ pub fn run(g: &Global, a: KwicArgs) -> anyhow::Result<u8> {
             for l in langs {
                 if let Some(t) = Analyzer::get(l).analyze(&a.term).into_iter().next() {
                     for line in kwic_lines(d, &t.term, a.width) {
-                        if !lines.iter().any(|x| x.doc == line.doc && x.start == line.start) {
+                        if !lines
+                            .iter()
+                            .any(|x| x.doc == line.doc && x.start == line.start)
+                        {
                             lines.push(line);
                         }
                     }
@@ -76,5 +81,9 @@ pub fn run(g: &Global, a: KwicArgs) -> anyhow::Result<u8> {
     };
     let mut out = std::io::stdout().lock();
     out.write_all(render::render(&lines, fmt).as_bytes())?;
-    Ok(if lines.is_empty() { EXIT_NOTHING } else { EXIT_OK })
+    Ok(if lines.is_empty() {
+        EXIT_NOTHING
+    } else {
+        EXIT_OK
+    })
 }

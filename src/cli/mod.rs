@@ -12,6 +12,7 @@ mod kwic;
 mod output;
 mod search;
 mod stats;
+mod themes;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,6 +91,8 @@ enum Command {
     Search(search::SearchArgs),
     /// Corpus statistics per language.
     Stats(stats::StatsArgs),
+    /// Recurring themes per language and across languages.
+    Themes(themes::ThemesArgs),
     /// Keyword-in-context concordance lines of a word.
     Kwic(kwic::KwicArgs),
     /// Detect the language of a text (file, or - for stdin).
@@ -135,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Index(a) => index::run(g, a),
         Command::Search(a) => search::run(g, a),
         Command::Stats(a) => stats::run(g, a),
+        Command::Themes(a) => themes::run(g, a),
         Command::Kwic(a) => kwic::run(g, a),
         Command::Detect(a) => detect::run(g, a),
         Command::Analyze(a) => analyze::run(g, a),

@@ -15,11 +15,15 @@ use super::{parse_lang, Global, EXIT_OK};
 use crate::analysis::Analyzer;
 use crate::index::KorpusIndex;
 use crate::lang::Lang;
-use crate::stats::{self, render, CollocAcc, FreqAcc, GroupBy, KeySort, KeynessConfig, Measure, MinHashAcc};
+use crate::stats::{
+    self, render, CollocAcc, FreqAcc, GroupBy, KeySort, KeynessConfig, Measure, MinHashAcc,
+};
 
 /// Arguments of `korpus stats`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  korpus stats\n  korpus stats summary --by path --csv\n  korpus stats freq --ngram 2 --min-count 3 --subset lang:de\n  korpus stats keyness --target lang:de --json\n  korpus stats colloc Kunden --measure logdice\n  korpus stats dups")]
+#[command(
+    after_help = "Examples:\n  korpus stats\n  korpus stats summary --by path --csv\n  korpus stats freq --ngram 2 --min-count 3 --subset lang:de\n  korpus stats keyness --target lang:de --json\n  korpus stats colloc Kunden --measure logdice\n  korpus stats dups"
+)]
 pub struct StatsArgs {
     #[command(subcommand)]
     what: Option<StatsWhat>,
@@ -133,11 +137,25 @@ fn group_by(s: &str) -> GroupBy {
 }
 
 /// Near-duplicate pairs of a subset.
-fn near_duplicates(index: &KorpusIndex, subset: Option<&str>, threshold: f64) -> anyhow::Result<Vec<stats::DupPair>> {
-    let acc = index.fold(subset, &HashSet::new(), MinHashAcc::new, |a, d| a.add(d), MinHashAcc::merge)?;
+fn near_duplicates(
+    index: &KorpusIndex,
+    subset: Option<&str>,
+    threshold: f64,
+) -> anyhow::Result<Vec<stats::DupPair>> {
+    let acc = index.fold(
+        subset,
+        &HashSet::new(),
+        MinHashAcc::new,
+        |a, d| a.add(d),
+        MinHashAcc::merge,
+    )?;
     let searcher = index.searcher()?;
     Ok(acc.verify(threshold, |id| {
-        index.get_by_id(&searcher, id).ok().flatten().map(crate::corpus::AnalyzedDoc::new)
+        index
+            .get_by_id(&searcher, id)
+            .ok()
+            .flatten()
+            .map(crate::corpus::AnalyzedDoc::new)
     }))
 }
 
@@ -158,9 +176,26 @@ fn limit<T>(mut rows: Vec<T>, n: usize) -> Vec<T> {
 
 /// The summary by language followed by the whole corpus, as `korpus stats` and
 /// `korpus index` print it.
-pub fn overview(index: &KorpusIndex, subset: Option<&str>, skip: &HashSet<String>, top: usize) -> anyhow::Result<Vec<stats::SummaryRow>> {
-    let by = index.fold(subset, skip, || stats::SummaryAcc::new(GroupBy::Lang).with_top(top), |a, d| a.add(d), stats::SummaryAcc::merge)?;
-    let all = index.fold(subset, skip, || stats::SummaryAcc::new(GroupBy::All).with_top(top), |a, d| a.add(d), stats::SummaryAcc::merge)?;
+pub fn overview(
+    index: &KorpusIndex,
+    subset: Option<&str>,
+    skip: &HashSet<String>,
+    top: usize,
+) -> anyhow::Result<Vec<stats::SummaryRow>> {
+    let by = index.fold(
+        subset,
+        skip,
+        || stats::SummaryAcc::new(GroupBy::Lang).with_top(top),
+        |a, d| a.add(d),
+        stats::SummaryAcc::merge,
+    )?;
+    let all = index.fold(
+        subset,
+        skip,
+        || stats::SummaryAcc::new(GroupBy::All).with_top(top),
+        |a, d| a.add(d),
+        stats::SummaryAcc::merge,
+    )?;
     let mut rows = by.finish();
     rows.extend(all.finish());
     Ok(rows)
@@ -192,9 +227,27 @@ fn overview_human(rows: &[stats::SummaryRow], top: usize) -> String {
             ]
         })
         .collect();
-    let mut s = render::aligned(&["lang", "docs", "sentences", "tokens", "types", "TTR", "MATTR", "MTLD", "mean len"], body);
+    let mut s = render::aligned(
+        &[
+            "lang",
+            "docs",
+            "sentences",
+            "tokens",
+            "types",
+            "TTR",
+            "MATTR",
+            "MTLD",
+            "mean len",
+        ],
+        body,
+    );
     for r in rows.iter().filter(|r| r.group != "all") {
-        let terms: Vec<String> = r.top.iter().take(top).map(|t| format!("{} ({})", t.surface, t.count)).collect();
+        let terms: Vec<String> = r
+            .top
+            .iter()
+            .take(top)
+            .map(|t| format!("{} ({})", t.surface, t.count))
+            .collect();
         s.push_str(&format!("\n{} top terms: {}\n", r.group, terms.join(", ")));
     }
     s
@@ -224,7 +277,9 @@ fn overview_jsonl(rows: &[stats::SummaryRow]) -> anyhow::Result<String> {
 /// Run `korpus stats`.
 pub fn run(g: &Global, a: StatsArgs) -> anyhow::Result<u8> {
     let index = KorpusIndex::open(&g.index)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(g.jobs()).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(g.jobs())
+        .build()?;
     let text = pool.install(|| compute(g, &index, a))?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -249,33 +304,79 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
         Some(StatsWhat::Summary { by, top, numbers }) => {
             let group = group_by(&by);
             if numbers {
-                let acc = index.fold(subset, &skip, || stats::NumbersAcc::new(group.clone()), |a, d| a.add(d), stats::NumbersAcc::merge)?;
+                let acc = index.fold(
+                    subset,
+                    &skip,
+                    || stats::NumbersAcc::new(group.clone()),
+                    |a, d| a.add(d),
+                    stats::NumbersAcc::merge,
+                )?;
                 render::render(&acc.rows(1), fmt)
             } else {
-                let acc = index.fold(subset, &skip, || stats::SummaryAcc::new(group.clone()).with_top(top), |a, d| a.add(d), stats::SummaryAcc::merge)?;
+                let acc = index.fold(
+                    subset,
+                    &skip,
+                    || stats::SummaryAcc::new(group.clone()).with_top(top),
+                    |a, d| a.add(d),
+                    stats::SummaryAcc::merge,
+                )?;
                 render::render(&acc.finish(), fmt)
             }
         }
-        Some(StatsWhat::Freq { ngram, min_count, limit: n }) => {
-            let acc = index.fold(subset, &skip, || FreqAcc::new(ngram as usize), |a, d| a.add(d), FreqAcc::merge)?;
+        Some(StatsWhat::Freq {
+            ngram,
+            min_count,
+            limit: n,
+        }) => {
+            let acc = index.fold(
+                subset,
+                &skip,
+                || FreqAcc::new(ngram as usize),
+                |a, d| a.add(d),
+                FreqAcc::merge,
+            )?;
             render::render(&limit(acc.rows(min_count), n), fmt)
         }
-        Some(StatsWhat::Keyness { target, reference, by_docs, sort, limit: n }) => {
+        Some(StatsWhat::Keyness {
+            target,
+            reference,
+            by_docs,
+            sort,
+            limit: n,
+        }) => {
             let (_, target_ids) = index.subset(Some(&target))?;
             let target_ids: HashSet<String> = target_ids.into_iter().map(|(id, _)| id).collect();
-            anyhow::ensure!(!target_ids.is_empty(), "the target query {target:?} matches no document");
+            anyhow::ensure!(
+                !target_ids.is_empty(),
+                "the target query {target:?} matches no document"
+            );
             let reference_ids: Option<HashSet<String>> = match &reference {
-                Some(r) => Some(index.subset(Some(r))?.1.into_iter().map(|(id, _)| id).collect()),
+                Some(r) => Some(
+                    index
+                        .subset(Some(r))?
+                        .1
+                        .into_iter()
+                        .map(|(id, _)| id)
+                        .collect(),
+                ),
                 None => None,
             };
             let (t, r) = index.fold(
                 subset,
                 &skip,
-                || (FreqAcc::new(1).without_dispersion(), FreqAcc::new(1).without_dispersion()),
+                || {
+                    (
+                        FreqAcc::new(1).without_dispersion(),
+                        FreqAcc::new(1).without_dispersion(),
+                    )
+                },
                 |(t, r), d| {
                     if target_ids.contains(&d.doc.id) {
                         t.add(d);
-                    } else if reference_ids.as_ref().is_none_or(|ids| ids.contains(&d.doc.id)) {
+                    } else if reference_ids
+                        .as_ref()
+                        .is_none_or(|ids| ids.contains(&d.doc.id))
+                    {
                         r.add(d);
                     }
                 },
@@ -288,10 +389,21 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 "log-ratio" | "lr" => KeySort::LogRatio,
                 other => anyhow::bail!("unknown sort {other:?} (lrc, g2, log-ratio)"),
             };
-            let cfg = KeynessConfig { by_docs, sort, ..KeynessConfig::default() };
+            let cfg = KeynessConfig {
+                by_docs,
+                sort,
+                ..KeynessConfig::default()
+            };
             render::render(&limit(stats::keyness(&t, &r, &cfg), n), fmt)
         }
-        Some(StatsWhat::Colloc { term, span, measure, lang, min_count, limit: n }) => {
+        Some(StatsWhat::Colloc {
+            term,
+            span,
+            measure,
+            lang,
+            min_count,
+            limit: n,
+        }) => {
             let measure: Measure = measure.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             let langs: Vec<Lang> = match lang {
                 Some(l) => vec![l],
@@ -304,11 +416,19 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                     t.into_iter().find(|t| !t.stop).map(|t| (l, t.term))
                 })
                 .collect();
-            anyhow::ensure!(!nodes.is_empty(), "{term:?} is a stopword or empty in every language");
+            anyhow::ensure!(
+                !nodes.is_empty(),
+                "{term:?} is a stopword or empty in every language"
+            );
             let accs = index.fold(
                 subset,
                 &skip,
-                || nodes.iter().map(|(l, t)| (*l, CollocAcc::new(t.clone(), span))).collect::<BTreeMap<_, _>>(),
+                || {
+                    nodes
+                        .iter()
+                        .map(|(l, t)| (*l, CollocAcc::new(t.clone(), span)))
+                        .collect::<BTreeMap<_, _>>()
+                },
                 |m, d| {
                     if let Some(acc) = m.get_mut(&d.doc.lang) {
                         acc.add(d);
@@ -327,7 +447,12 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 let rows = limit(acc.rows(measure, min_count), n);
                 match fmt {
                     render::Format::Human => {
-                        s.push_str(&format!("{} (node term {:?}, {} occurrences)\n", l, nodes[l], acc.node_count()));
+                        s.push_str(&format!(
+                            "{} (node term {:?}, {} occurrences)\n",
+                            l,
+                            nodes[l],
+                            acc.node_count()
+                        ));
                         s.push_str(&render::render(&rows, fmt));
                         s.push('\n');
                     }
@@ -348,7 +473,10 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let searcher = index.searcher()?;
             let pairs = near_duplicates(index, subset, threshold)?;
             let path_of = |id: &str| -> anyhow::Result<String> {
-                Ok(index.get_by_id(&searcher, id)?.map(|d| d.path).context("document vanished")?)
+                Ok(index
+                    .get_by_id(&searcher, id)?
+                    .map(|d| d.path)
+                    .context("document vanished")?)
             };
             let rows: Vec<DupRow> = pairs
                 .iter()

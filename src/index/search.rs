@@ -270,10 +270,15 @@ impl KorpusIndex {
 impl KorpusIndex {
     /// A stored document by id.
     pub fn get_by_id(&self, searcher: &tantivy::Searcher, id: &str) -> Result<Option<StoredDoc>> {
-        let q = TermQuery::new(Term::from_field_text(self.fields().id, id), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields().id, id),
+            IndexRecordOption::Basic,
+        );
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, addr)) => Ok(Some(self.stored_doc(&searcher.doc::<TantivyDocument>(*addr)?))),
+            Some((_, addr)) => Ok(Some(
+                self.stored_doc(&searcher.doc::<TantivyDocument>(*addr)?),
+            )),
             None => Ok(None),
         }
     }
