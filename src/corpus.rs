@@ -92,6 +92,23 @@ impl AnalyzedDoc {
         }
     }
 
+    /// Leave out the tokens that start inside any of `ranges` (byte ranges of
+    /// `doc.body`, e.g. boilerplate lines), keeping the text as it is.
+    pub fn exclude(&mut self, ranges: &[std::ops::Range<usize>]) {
+        if ranges.is_empty() {
+            return;
+        }
+        let keep: Vec<bool> = self
+            .tokens
+            .iter()
+            .map(|t| !ranges.iter().any(|r| r.contains(&t.start)))
+            .collect();
+        let mut k = keep.iter();
+        self.tokens.retain(|_| *k.next().expect("same length"));
+        let mut k = keep.iter();
+        self.token_langs.retain(|_| *k.next().expect("same length"));
+    }
+
     /// The surface form of a token.
     pub fn surface(&self, t: &Token) -> &str {
         &self.doc.body[t.start..t.end]

@@ -42,6 +42,9 @@ struct Common {
     /// Collapse near-duplicate documents (Jaccard ≥ 0.8 of word 5-shingles) first.
     #[arg(long, global = true)]
     dedup: bool,
+    /// Count boilerplate too (lines repeated across a source's documents, ad markers).
+    #[arg(long, global = true)]
+    keep_boilerplate: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -141,10 +144,12 @@ fn near_duplicates(
     index: &KorpusIndex,
     subset: Option<&str>,
     threshold: f64,
+    keep_boilerplate: bool,
 ) -> anyhow::Result<Vec<stats::DupPair>> {
     let acc = index.fold(
         subset,
         &HashSet::new(),
+        keep_boilerplate,
         MinHashAcc::new,
         |a, d| a.add(d),
         MinHashAcc::merge,
@@ -163,7 +168,7 @@ fn skip_set(index: &KorpusIndex, c: &Common) -> anyhow::Result<HashSet<String>> 
     if !c.dedup {
         return Ok(HashSet::new());
     }
-    let pairs = near_duplicates(index, c.subset.as_deref(), 0.8)?;
+    let pairs = near_duplicates(index, c.subset.as_deref(), 0.8, c.keep_boilerplate)?;
     Ok(stats::dedup(&pairs).into_iter().map(|c| c.id).collect())
 }
 
@@ -180,11 +185,13 @@ pub fn overview(
     index: &KorpusIndex,
     subset: Option<&str>,
     skip: &HashSet<String>,
+    keep_boilerplate: bool,
     top: usize,
 ) -> anyhow::Result<Vec<stats::SummaryRow>> {
     let by = index.fold(
         subset,
         skip,
+        keep_boilerplate,
         || stats::SummaryAcc::new(GroupBy::Lang).with_top(top),
         |a, d| a.add(d),
         stats::SummaryAcc::merge,
@@ -192,6 +199,7 @@ pub fn overview(
     let all = index.fold(
         subset,
         skip,
+        keep_boilerplate,
         || stats::SummaryAcc::new(GroupBy::All).with_top(top),
         |a, d| a.add(d),
         stats::SummaryAcc::merge,
@@ -203,7 +211,7 @@ pub fn overview(
 
 /// Print the per-language overview (used after `korpus index`).
 pub fn print_overview(index: &KorpusIndex, out: &mut impl Write, top: usize) -> anyhow::Result<()> {
-    let rows = overview(index, None, &HashSet::new(), top)?;
+    let rows = overview(index, None, &HashSet::new(), false, top)?;
     write!(out, "{}", overview_human(&rows, top))?;
     Ok(())
 }
@@ -294,7 +302,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
     let skip = skip_set(index, c)?;
     Ok(match a.what {
         None => {
-            let rows = overview(index, subset, &skip, 20)?;
+            let rows = overview(index, subset, &skip, c.keep_boilerplate, 20)?;
             match fmt {
                 render::Format::Human => overview_human(&rows, 10),
                 render::Format::Jsonl => overview_jsonl(&rows)?,
@@ -307,6 +315,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 let acc = index.fold(
                     subset,
                     &skip,
+                    c.keep_boilerplate,
                     || stats::NumbersAcc::new(group.clone()),
                     |a, d| a.add(d),
                     stats::NumbersAcc::merge,
@@ -316,6 +325,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 let acc = index.fold(
                     subset,
                     &skip,
+                    c.keep_boilerplate,
                     || stats::SummaryAcc::new(group.clone()).with_top(top),
                     |a, d| a.add(d),
                     stats::SummaryAcc::merge,
@@ -331,6 +341,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let acc = index.fold(
                 subset,
                 &skip,
+                c.keep_boilerplate,
                 || FreqAcc::new(ngram as usize),
                 |a, d| a.add(d),
                 FreqAcc::merge,
@@ -364,6 +375,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let (t, r) = index.fold(
                 subset,
                 &skip,
+                c.keep_boilerplate,
                 || {
                     (
                         FreqAcc::new(1).without_dispersion(),
@@ -423,6 +435,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let accs = index.fold(
                 subset,
                 &skip,
+                c.keep_boilerplate,
                 || {
                     nodes
                         .iter()
@@ -471,7 +484,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
         }
         Some(StatsWhat::Dups { threshold }) => {
             let searcher = index.searcher()?;
-            let pairs = near_duplicates(index, subset, threshold)?;
+            let pairs = near_duplicates(index, subset, threshold, c.keep_boilerplate)?;
             let path_of = |id: &str| -> anyhow::Result<String> {
                 Ok(index
                     .get_by_id(&searcher, id)?

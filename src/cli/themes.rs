@@ -35,6 +35,9 @@ pub struct ThemesArgs {
     /// Only documents matching this query.
     #[arg(long)]
     subset: Option<String>,
+    /// Keep boilerplate (lines repeated across a source's documents, ad markers).
+    #[arg(long)]
+    keep_boilerplate: bool,
 }
 
 /// Run `korpus themes`.
@@ -54,7 +57,7 @@ pub fn run(g: &Global, a: ThemesArgs) -> anyhow::Result<u8> {
         .build()?;
     let text = pool.install(|| -> anyhow::Result<String> {
         let mut builder = ThemeBuilder::new(opts);
-        index.for_each_batch(a.subset.as_deref(), 1024, |docs| {
+        index.for_each_clean_batch(a.subset.as_deref(), 1024, a.keep_boilerplate, |docs| {
             builder.add_batch(&docs);
             Ok(())
         })?;

@@ -8,6 +8,7 @@
 //! with that field's analyzer, so `Kunden` finds German `Kunde` and `клиент`
 //! finds Russian `клиентами`. Full text is stored once, in `text`.
 
+pub mod boilerplate;
 pub mod search;
 pub mod write;
 

@@ -291,12 +291,13 @@ impl KorpusIndex {
         &self,
         subset: Option<&str>,
         skip: &std::collections::HashSet<String>,
+        keep_boilerplate: bool,
         new: impl Fn() -> A + Sync,
         add: impl Fn(&mut A, &AnalyzedDoc) + Sync,
         merge: impl Fn(A, A) -> A,
     ) -> Result<A> {
         let mut acc = Some(new());
-        self.for_each_batch(subset, 1024, |docs| {
+        self.for_each_clean_batch(subset, 1024, keep_boilerplate, |docs| {
             let parts: Vec<A> = docs
                 .par_chunks(64)
                 .map(|chunk| {

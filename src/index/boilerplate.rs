@@ -1,0 +1,126 @@
+//! Boilerplate kept out of statistics and themes.
+//!
+//! Lines that recur in many documents of one source (comment forms, share
+//! buttons, "Was this article helpful?") and known ad markers (`[ad_1]`,
+//! `$config[code] not found`, anonymous bylines) stay in the index, so they are
+//! searchable, but statistics and themes skip their tokens by default. A first
+//! pass over the stored texts counts lines per source (the file's folder); the
+//! counts are sums, so the result does not depend on order or threads.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use tantivy::schema::Value;
+use tantivy::TantivyDocument;
+
+use super::KorpusIndex;
+use crate::corpus::AnalyzedDoc;
+use crate::error::Result;
+use crate::ingest::boilerplate::{source_of, LineCounts};
+
+/// Line counts per source, from which each document's boilerplate ranges follow.
+#[derive(Debug, Default)]
+pub struct Boilerplate {
+    sources: HashMap<String, LineCounts>,
+}
+
+impl Boilerplate {
+    /// Byte ranges of the boilerplate lines of a document's text.
+    pub fn ranges(&self, path: &str, text: &str) -> Vec<std::ops::Range<usize>> {
+        match self.sources.get(source_of(path)) {
+            Some(c) => c.ranges(text),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl KorpusIndex {
+    /// Count the lines of every document of a subset, per source.
+    pub fn boilerplate(&self, subset: Option<&str>) -> Result<Boilerplate> {
+        let (searcher, addrs) = self.subset(subset)?;
+        let f = self.fields().clone();
+        let mut b = Boilerplate::default();
+        for chunk in addrs.chunks(1024) {
+            let docs: Vec<(String, String)> = chunk
+                .par_iter()
+                .map(|(_, a)| {
+                    let d: TantivyDocument = searcher.doc(*a)?;
+                    let s = |field| {
+                        d.get_first(field)
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .to_string()
+                    };
+                    Ok((s(f.path), s(f.text)))
+                })
+                .collect::<Result<_>>()?;
+            for (path, text) in &docs {
+                b.sources
+                    .entry(source_of(path).to_string())
+                    .or_default()
+                    .observe(text);
+            }
+        }
+        Ok(b)
+    }
+
+    /// Like [`KorpusIndex::for_each_batch`], but with boilerplate lines left
+    /// out of each document's tokens unless `keep_boilerplate`.
+    pub fn for_each_clean_batch(
+        &self,
+        subset: Option<&str>,
+        batch: usize,
+        keep_boilerplate: bool,
+        mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()>,
+    ) -> Result<usize> {
+        let bp = if keep_boilerplate {
+            None
+        } else {
+            Some(self.boilerplate(subset)?)
+        };
+        self.for_each_batch(subset, batch, |mut docs| {
+            if let Some(bp) = &bp {
+                docs.par_iter_mut().for_each(|d| {
+                    let ranges = bp.ranges(&d.doc.path, &d.doc.body);
+                    d.exclude(&ranges);
+                });
+            }
+            f(docs)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::index::{write, IndexOptions, KorpusIndex};
+
+    #[test]
+    fn markers_and_repeated_lines_leave_statistics_but_stay_searchable() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(&input).unwrap();
+        for i in 0..4 {
+            let text = format!(
+                "Lieferung Nummer {i} kam zu spät an und der Kunde war verärgert.\n[ad_1]\nWar dieser Artikel hilfreich?\n"
+            );
+            std::fs::write(input.join(format!("{i}.txt")), text).unwrap();
+        }
+        let idx = KorpusIndex::open_or_create(&dir.path().join("idx")).unwrap();
+        write::index_paths(&idx, &[input], &IndexOptions::default(), &|_, _| {}).unwrap();
+        let mut terms = Vec::new();
+        idx.for_each_clean_batch(None, 10, false, |docs| {
+            for d in docs {
+                terms.extend(d.tokens.iter().map(|t| t.normalized.clone()));
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert!(terms.contains(&"lieferung".to_string()));
+        assert!(
+            !terms.iter().any(|t| t == "hilfreich" || t == "ad_1"),
+            "{terms:?}"
+        );
+        let hits = idx.search("hilfreich", &Default::default()).unwrap();
+        assert_eq!(hits.total, 4, "boilerplate is still searchable");
+    }
+}
