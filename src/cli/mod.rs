@@ -4,6 +4,7 @@
 //! were skipped.
 
 mod analyze;
+mod check;
 mod detect;
 mod eval;
 mod index;
@@ -95,6 +96,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Show what is in the index and what happened to every input file.
     Info(info::InfoArgs),
+    /// Verify the index: checksums, schema version, manifest consistency.
+    Check(check::CheckArgs),
     /// Evaluate analysis or language identification on labelled data.
     Eval(eval::EvalArgs),
 }
@@ -135,6 +138,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Detect(a) => detect::run(g, a),
         Command::Analyze(a) => analyze::run(g, a),
         Command::Info(a) => info::run(g, a),
+        Command::Check(a) => check::run(g, a),
         Command::Eval(a) => eval::run(g, a),
     }
 }
