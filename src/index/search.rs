@@ -214,6 +214,27 @@ fn expand_body_alias(q: &str) -> Result<String> {
     Ok(out)
 }
 
+/// For lenient parsing: drop `AND`/`OR` at the start or end of the query,
+/// and `NOT` at the end (tantivy's lenient parser would search them as words).
+fn drop_dangling_operators(q: &str) -> String {
+    let mut words: Vec<&str> = q.split_whitespace().collect();
+    while let Some(w) = words.last() {
+        if matches!(w.trim_start_matches('('), "AND" | "OR" | "NOT") {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    while let Some(w) = words.first() {
+        if matches!(*w, "AND" | "OR") {
+            words.remove(0);
+        } else {
+            break;
+        }
+    }
+    words.join(" ")
+}
+
 impl KorpusIndex {
     /// The query parser over every language's body field.
     pub fn query_parser(&self) -> QueryParser {
@@ -256,7 +277,8 @@ impl KorpusIndex {
             )));
         }
         let expanded = if lenient {
-            expand_body_alias(query).unwrap_or_else(|_| query.replace("body:", " "))
+            let q = expand_body_alias(query).unwrap_or_else(|_| query.replace("body:", " "));
+            drop_dangling_operators(&q)
         } else {
             expand_body_alias(query)?
         };
