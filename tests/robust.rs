@@ -265,7 +265,7 @@ fn crash_at_any_moment_then_rerun_equals_clean_run() {
     let want = fingerprint(&clean);
     let corpus = g.corpus.to_str().unwrap();
     let total_ms = (g.clean_secs * 1000.0) as u64;
-    let mut points: Vec<u64> = vec![50, 200, 500];
+    let mut points: Vec<u64> = vec![10, 25, 50, 200, 500];
     points.extend([total_ms / 3, total_ms * 2 / 3]);
     let mut killed_running = 0;
     let mut resumed_with_unchanged = 0;
@@ -283,6 +283,10 @@ fn crash_at_any_moment_then_rerun_equals_clean_run() {
         child.wait().unwrap();
         if running {
             killed_running += 1;
+        }
+        // The lock file stays behind; its OS lock died with the process.
+        if t.index().join("meta.json").exists() {
+            assert!(t.index().join(".tantivy-writer.lock").exists());
         }
         // The index (if it got created) is at a commit: checksums are fine.
         if t.index().join("meta.json").exists() {
@@ -525,6 +529,31 @@ fn odd_queries_give_results() {
         assert_eq!(o.status.code(), Some(0), "{q:.40}: {}", stderr(&o));
         assert!(!json_lines(&o).is_empty());
     }
+}
+
+#[test]
+fn large_files_are_streamed_in_parts_and_rerun_is_incremental() {
+    let t = TestDir::new();
+    let para = "Die Kunden sind mit dem Service sehr zufrieden. Der Vertrag wurde verlängert.\n\n";
+    let body: String = (0..300).map(|i| format!("{i} {para}")).collect();
+    let f = t.write("in/big.txt", &body);
+    let idx = korpus::index::KorpusIndex::open_or_create(&t.index()).unwrap();
+    let mut opts = korpus::index::IndexOptions {
+        jobs: 1,
+        heap_bytes: 15 << 20,
+        ..Default::default()
+    };
+    opts.ingest.max_file_bytes = 4096;
+    opts.ingest.chunk_bytes = 2048;
+    opts.stream_commit_bytes = 8192; // commits in the middle of the file
+    let s = korpus::index::write::index_paths(&idx, &[f.clone()], &opts, &|_, _| {}).unwrap();
+    assert!(s.documents > 5, "{s:?}");
+    assert_eq!(s.documents as usize, s.documents_added);
+    let again = korpus::index::write::index_paths(&idx, &[f], &opts, &|_, _| {}).unwrap();
+    assert_eq!(again.files_unchanged, 1);
+    assert_eq!(again.documents, s.documents);
+    let o = run(t.cmd(&["check"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
 fn scratch_index() -> &'static korpus::index::KorpusIndex {

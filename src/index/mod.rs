@@ -38,7 +38,7 @@ pub const MANIFEST: &str = "manifest.json";
 pub const WRITER_LOCK: &str = ".tantivy-writer.lock";
 
 fn is_creation_leftover(name: &str) -> bool {
-    name == KORPUS_META || name.starts_with(".tantivy-") || name.ends_with(".tmp")
+    name == KORPUS_META || name.starts_with('.') || name.ends_with(".tmp")
 }
 
 /// korpus's metadata stored beside tantivy's.

@@ -64,6 +64,9 @@ pub struct IndexOptions {
     pub prune: bool,
     /// Ignore the previous state: delete every document and index all files.
     pub force: bool,
+    /// While streaming a large file, commit after this many bytes of text,
+    /// so that tantivy's queue of added documents stays bounded.
+    pub stream_commit_bytes: usize,
 }
 
 /// Default of [`IndexOptions::commit_every`].
@@ -81,6 +84,7 @@ impl Default for IndexOptions {
             commit_every: DEFAULT_COMMIT_EVERY,
             prune: false,
             force: false,
+            stream_commit_bytes: 64 << 20,
         }
     }
 }
@@ -582,10 +586,12 @@ pub fn index_paths(
                     let mut kept = 0;
                     let mut dup_of = None;
                     let mut err = None;
+                    let mut pending_bytes = 0usize;
                     let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
                         if err.is_some() {
                             return;
                         }
+                        pending_bytes += d.body.len();
                         match run.add_doc(prepare(d, &detector)) {
                             Ok(Some(first)) => {
                                 dup_of.get_or_insert(first);
@@ -593,7 +599,30 @@ pub fn index_paths(
                             Ok(None) => kept += 1,
                             Err(e) => err = Some(e),
                         }
+                        // tantivy queues added documents without bound: commit
+                        // to drain the queue. The file is recorded with an
+                        // impossible size, so a killed run re-reads it (its
+                        // committed parts are deleted by path first).
+                        if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
+                            pending_bytes = 0;
+                            run.state.files.insert(
+                                k.clone(),
+                                FileState {
+                                    size: u64::MAX,
+                                    mtime_ns: 0,
+                                    hash: String::new(),
+                                    documents: kept,
+                                    encoding: None,
+                                    skipped: Some("partly indexed (interrupted)".into()),
+                                    replaced: 0,
+                                },
+                            );
+                            if let Err(e) = run.commit(false) {
+                                err = Some(e);
+                            }
+                        }
                     });
+                    run.state.files.remove(&k);
                     if let Some(e) = err {
                         return Err(e);
                     }
