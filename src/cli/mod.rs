@@ -38,6 +38,8 @@ Examples:
   korpus themes                        recurring themes per language and across
   korpus detect --per-line --json < sentences.txt
   korpus analyze --lang fa 'می روم'    how a text is tokenized and stemmed
+  korpus index --prune                 re-index changed files, drop deleted ones
+  korpus check                         verify checksums, schema and manifest
 
 Exit codes: 0 ok, 1 nothing found, 2 error, 3 --strict and files were skipped.";
 

@@ -152,7 +152,9 @@ pub struct ManifestFile {
     /// Invalid byte sequences replaced while decoding.
     #[serde(skip_serializing_if = "is_zero", default)]
     pub replaced: usize,
-    /// `indexed`, `skipped` or `unchanged`.
+    /// `indexed`, `skipped` or `unchanged` (empty in manifests written
+    /// before korpus kept file state).
+    #[serde(default)]
     pub status: String,
 }
 
