@@ -113,11 +113,7 @@ fn paren_problems(q: &str) -> (Option<usize>, usize) {
                 stack.push(i);
                 depth = depth.max(stack.len());
             }
-            ')' if !in_quote => {
-                if stack.pop().is_none() {
-                    return (Some(i), depth);
-                }
-            }
+            ')' if !in_quote && stack.pop().is_none() => return (Some(i), depth),
             _ => {}
         }
     }
