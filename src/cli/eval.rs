@@ -33,8 +33,7 @@ pub fn run(g: &Global, a: EvalArgs) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     match a.what {
         EvalWhat::Analysis { dir } => {
-            let report = crate::analysis::eval::eval_dir(&dir)
-                .with_context(|| format!("{}", dir.display()))?;
+            let report = crate::analysis::eval::eval_dir(&dir).with_context(|| format!("{}", dir.display()))?;
             if g.json {
                 for r in &report.rows {
                     output::json_line(&mut out, r)?;
