@@ -6,3 +6,5 @@ mod util;
 mod cli;
 // Bad input: clear one-line errors, exit codes, never a panic.
 mod errors;
+// Incremental runs, crash safety, locking, check, malformed queries, proptests.
+mod robust;

@@ -34,6 +34,17 @@ pub struct IndexArgs {
     /// Exit with code 3 if any file was skipped.
     #[arg(long)]
     strict: bool,
+    /// Delete documents of files under the given paths that no longer exist.
+    #[arg(long)]
+    prune: bool,
+    /// Rebuild from scratch: delete every document (or, for an index made by
+    /// an incompatible korpus version, its files) and index all files again.
+    #[arg(long)]
+    force: bool,
+    /// Commit after every N added documents (at file boundaries), so a killed
+    /// run resumes from there; 0 = commit only at the end.
+    #[arg(long, value_name = "N", default_value_t = write::DEFAULT_COMMIT_EVERY)]
+    commit_every: usize,
 }
 
 /// Run `korpus index`.
@@ -54,9 +65,16 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
             encoding,
             ..IngestOptions::default()
         },
+        commit_every: a.commit_every,
+        prune: a.prune,
+        force: a.force,
         ..IndexOptions::default()
     };
-    let index = KorpusIndex::open_or_create(&g.index)?;
+    let index = if a.force {
+        KorpusIndex::open_or_recreate(&g.index)?
+    } else {
+        KorpusIndex::open_or_create(&g.index)?
+    };
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} indexing [{bar:30}] {pos}/{len} files ({elapsed})")
@@ -84,6 +102,23 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
             summary.documents_added,
             summary.documents
         )?;
+        if summary.files_unchanged > 0 || summary.documents_removed > 0 {
+            writeln!(
+                out,
+                "  {} files unchanged, {} documents removed (changed or pruned files).",
+                summary.files_unchanged, summary.documents_removed
+            )?;
+        }
+        if summary.files_pruned > 0 {
+            writeln!(out, "  {} files pruned.", summary.files_pruned)?;
+        }
+        if summary.files_missing > 0 {
+            writeln!(
+                out,
+                "  {} files indexed earlier no longer exist (their documents stay; use --prune).",
+                summary.files_missing
+            )?;
+        }
         for s in &summary.skipped {
             writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
         }

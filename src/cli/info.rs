@@ -36,12 +36,19 @@ pub fn run(g: &Global, a: InfoArgs) -> anyhow::Result<u8> {
     writeln!(out, "Index {}", index.dir().display())?;
     writeln!(
         out,
-        "files: {} seen, {} indexed, {} skipped; documents: {}",
+        "files: {} seen, {} indexed, {} skipped, {} unchanged; documents: {}",
         n("files_seen"),
         n("files_indexed"),
         n("files_skipped"),
+        n("files_unchanged"),
         n("documents")
     )?;
+    if manifest["complete"] == serde_json::Value::Bool(false) {
+        writeln!(
+            out,
+            "last run did not finish: the index holds its last commit; run `korpus index` again"
+        )?;
+    }
     let mut t = output::Table::new(&["lang", "documents"]).right_align(&[1]);
     if let Some(by) = manifest["by_lang"].as_object() {
         for (l, c) in by {

@@ -4,6 +4,7 @@
 //! were skipped.
 
 mod analyze;
+mod check;
 mod detect;
 mod eval;
 mod index;
@@ -39,6 +40,8 @@ Examples:
   korpus themes                        recurring themes per language and across
   korpus detect --per-line --json < sentences.txt
   korpus analyze --lang fa 'می روم'    how a text is tokenized and stemmed
+  korpus index --prune                 re-index changed files, drop deleted ones
+  korpus check                         verify checksums, schema and manifest
 
 Exit codes: 0 ok, 1 nothing found, 2 error, 3 --strict and files were skipped.";
 
@@ -101,6 +104,8 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Show what is in the index and what happened to every input file.
     Info(info::InfoArgs),
+    /// Verify the index: checksums, schema version, manifest consistency.
+    Check(check::CheckArgs),
     /// Evaluate analysis or language identification on labelled data.
     Eval(eval::EvalArgs),
 }
@@ -143,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Detect(a) => detect::run(g, a),
         Command::Analyze(a) => analyze::run(g, a),
         Command::Info(a) => info::run(g, a),
+        Command::Check(a) => check::run(g, a),
         Command::Eval(a) => eval::run(g, a),
     }
 }

@@ -12,7 +12,7 @@ use crate::lang::Lang;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Query syntax: words (all must match), \"a phrase\", a OR b, a AND NOT b, (grouping),\n\
-field filters lang:de, path:corpus/x.txt, meta.source:tickets.\n\
+field filters lang:de, path:corpus/x.txt, meta.source:tickets, body:word (every language).\n\
 Each word is analyzed in every language, so inflected forms match.\n\n\
 Examples:\n  korpus search Kunde\n  korpus search 'клиент OR клиентов' --lang ru --limit 5\n  korpus search '\"social media\"' --json"
 )]
@@ -28,6 +28,9 @@ pub struct SearchArgs {
     /// Skip this many hits (paging).
     #[arg(long, default_value_t = 0)]
     offset: usize,
+    /// Ignore the parts of the query that cannot be parsed instead of failing.
+    #[arg(long)]
+    lenient: bool,
 }
 
 /// Run `korpus search`.
@@ -37,6 +40,7 @@ pub fn run(g: &Global, a: SearchArgs) -> anyhow::Result<u8> {
         lang: a.lang,
         limit: a.limit,
         offset: a.offset,
+        lenient: a.lenient,
         ..SearchOptions::default()
     };
     let res = index.search(&a.query, &opts)?;

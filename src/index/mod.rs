@@ -35,6 +35,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub const KORPUS_META: &str = "korpus.json";
 /// File in the index folder listing what happened to every input file.
 pub const MANIFEST: &str = "manifest.json";
+/// tantivy's writer lock file (an OS file lock, released when the process dies).
+pub const WRITER_LOCK: &str = ".tantivy-writer.lock";
+
+fn is_creation_leftover(name: &str) -> bool {
+    name == KORPUS_META || name.starts_with('.') || name.ends_with(".tmp")
+}
 
 /// korpus's metadata stored beside tantivy's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -194,35 +200,76 @@ impl KorpusIndex {
 
     /// Open the index at `dir`, or create an empty one. A folder that exists,
     /// is not empty and is not a korpus index is refused (never overwritten).
+    /// A folder left by a run killed while creating the index (only
+    /// `korpus.json` and lock files in it) is created again.
     pub fn open_or_create(dir: &Path) -> Result<Self> {
-        if dir.join("meta.json").is_file() || dir.join(KORPUS_META).is_file() {
+        if dir.join("meta.json").is_file() {
             return Self::open(dir);
         }
         if dir.exists() {
-            let non_empty = std::fs::read_dir(dir)
+            let leftovers_only = std::fs::read_dir(dir)
                 .map_err(|e| Error::io(dir, e))?
-                .next()
-                .is_some();
-            if non_empty {
+                .filter_map(|e| e.ok())
+                .all(|e| is_creation_leftover(&e.file_name().to_string_lossy()));
+            if !leftovers_only {
                 return Err(Error::NotAnIndex(dir.to_path_buf()));
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let (schema, fields) = build_schema();
-        let index = Index::create_in_dir(dir, schema)?;
-        register_analyzers(&index);
+        // korpus.json first: tantivy's meta.json marks a complete creation.
         let meta = KorpusMeta {
             schema_version: SCHEMA_VERSION,
             korpus_version: env!("CARGO_PKG_VERSION").to_string(),
         };
-        let meta_path = dir.join(KORPUS_META);
         let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
-        std::fs::write(&meta_path, json).map_err(|e| Error::io(&meta_path, e))?;
+        write::write_atomic(&dir.join(KORPUS_META), json.as_bytes())?;
+        let (schema, fields) = build_schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        register_analyzers(&index);
         Ok(KorpusIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
         })
+    }
+
+    /// For `korpus index --force`: open the index at `dir` if it is
+    /// compatible (the caller then deletes every document in its first
+    /// commit), or, if it is a korpus index of another version, delete its
+    /// files under the writer lock and create an empty one. A folder that
+    /// is not a korpus index is refused as in [`KorpusIndex::open_or_create`].
+    pub fn open_or_recreate(dir: &Path) -> Result<Self> {
+        match Self::open_or_create(dir) {
+            Err(Error::IncompatibleIndex { .. }) => {}
+            other => return other,
+        }
+        let lock_path = dir.join(WRITER_LOCK);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        use fs2::FileExt;
+        if lock.try_lock_exclusive().is_err() {
+            return Err(Error::Locked(dir.to_path_buf(), WRITER_LOCK.into()));
+        }
+        for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let e = e.map_err(|e| Error::io(dir, e))?;
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with(".tantivy-") {
+                continue;
+            }
+            let p = e.path();
+            let r = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+            r.map_err(|err| Error::io(&p, err))?;
+        }
+        drop(lock);
+        Self::open_or_create(dir)
     }
 
     /// The index folder.
@@ -240,14 +287,28 @@ impl KorpusIndex {
         &self.fields
     }
 
-    /// A searcher on the last commit.
+    /// A searcher on the last commit. Readers take no lock, so this works
+    /// while another process indexes; if that writer deletes the files of a
+    /// merged segment between our reading `meta.json` and opening them, the
+    /// open is retried on the newer commit.
     pub fn searcher(&self) -> Result<tantivy::Searcher> {
-        let reader = self
-            .index
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(reader.searcher())
+        let mut attempt = 0;
+        loop {
+            let r: tantivy::Result<tantivy::IndexReader> = self
+                .index
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into();
+            match r {
+                Ok(reader) => return Ok(reader.searcher()),
+                Err(e) if attempt < 5 => {
+                    let _ = e;
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(20 * attempt));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Turn a stored tantivy document into a [`StoredDoc`].

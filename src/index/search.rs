@@ -32,6 +32,8 @@ pub struct SearchOptions {
     pub offset: usize,
     /// Maximum snippet length in characters.
     pub snippet_chars: usize,
+    /// Ignore the unparsable parts of the query instead of failing.
+    pub lenient: bool,
 }
 
 impl Default for SearchOptions {
@@ -41,6 +43,7 @@ impl Default for SearchOptions {
             limit: 10,
             offset: 0,
             snippet_chars: 160,
+            lenient: false,
         }
     }
 }
@@ -76,25 +79,156 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// Longest query accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// Deepest nesting of parentheses accepted.
+pub const MAX_QUERY_DEPTH: usize = 32;
+
+/// 1-based character position of byte offset `b` in `s`.
+fn char_pos(s: &str, b: usize) -> usize {
+    s[..b.min(s.len())].chars().count() + 1
+}
+
+/// Byte offset of the last unmatched `"`, if quotes are unbalanced.
+fn unclosed_quote(q: &str) -> Option<usize> {
+    let mut open = None;
+    for (i, c) in q.char_indices() {
+        if c == '"' {
+            open = if open.is_some() { None } else { Some(i) };
+        }
+    }
+    open
+}
+
+/// Byte offset of an unmatched parenthesis outside quotes, and the
+/// deepest nesting.
+fn paren_problems(q: &str) -> (Option<usize>, usize) {
+    let mut stack = Vec::new();
+    let mut in_quote = false;
+    let mut depth = 0;
+    for (i, c) in q.char_indices() {
+        match c {
+            '"' => in_quote = !in_quote,
+            '(' if !in_quote => {
+                stack.push(i);
+                depth = depth.max(stack.len());
+            }
+            ')' if !in_quote && stack.pop().is_none() => return (Some(i), depth),
+            _ => {}
+        }
+    }
+    (stack.first().copied(), depth)
+}
+
 fn parse_error(query: &str, e: tantivy::query::QueryParserError) -> Error {
     use tantivy::query::QueryParserError as Q;
     let msg = match e {
         Q::SyntaxError(s) => {
-            let hint = if query.matches('"').count() % 2 == 1 {
-                "unclosed quote".to_string()
-            } else if query.matches('(').count() != query.matches(')').count() {
-                "unbalanced parentheses".to_string()
+            if let Some(i) = unclosed_quote(query) {
+                format!("unclosed quote at character {}", char_pos(query, i))
+            } else if let (Some(i), _) = paren_problems(query) {
+                format!("unbalanced parenthesis at character {}", char_pos(query, i))
+            } else if s == query {
+                "syntax error".to_string()
             } else {
-                s
-            };
-            format!("syntax error in {query:?}: {hint}")
+                format!("syntax error: {s}")
+            }
         }
         Q::FieldDoesNotExist(f) => {
-            format!("unknown field '{f}' in {query:?} (fields: lang, langs, path, id, meta.<name>)")
+            let at = query
+                .find(&format!("{f}:"))
+                .map(|i| format!(" at character {}", char_pos(query, i)))
+                .unwrap_or_default();
+            format!("unknown field '{f}'{at} (fields: body, lang, langs, path, id, meta.<name>)")
         }
-        other => format!("{other} in {query:?}"),
+        other => other.to_string(),
     };
-    Error::Query(msg)
+    Error::Query(format!("{} in {query:?}", one_line(&msg)))
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Rewrite `body:x` (a word or a "phrase") to a search of `x` in every
+/// language's body field.
+fn expand_body_alias(q: &str) -> Result<String> {
+    const ALIAS: &str = "body:";
+    let mut out = String::with_capacity(q.len());
+    let mut in_quote = false;
+    let mut i = 0;
+    let bytes = q.as_bytes();
+    while i < q.len() {
+        let c = q[i..].chars().next().expect("in bounds");
+        let at_word_start = i == 0
+            || q[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_whitespace() || "(+-".contains(p));
+        if !in_quote && at_word_start && q[i..].starts_with(ALIAS) {
+            let j = i + ALIAS.len();
+            let end = match bytes.get(j) {
+                None => None,
+                Some(b'"') => q[j + 1..].find('"').map(|k| j + 1 + k + 1),
+                Some(b'(') => {
+                    return Err(Error::Query(format!(
+                        "body:(…) is not supported at character {}; write body:word or body:\"a phrase\" in {q:?}",
+                        char_pos(q, i)
+                    )))
+                }
+                Some(_) => {
+                    let k = q[j..]
+                        .find(|ch: char| ch.is_whitespace() || ch == ')')
+                        .map(|k| j + k)
+                        .unwrap_or(q.len());
+                    (k > j).then_some(k)
+                }
+            };
+            let Some(end) = end else {
+                return Err(Error::Query(format!(
+                    "field 'body' needs a word or \"phrase\" at character {} in {q:?}",
+                    char_pos(q, i)
+                )));
+            };
+            let operand = &q[j..end];
+            let parts: Vec<String> = Lang::ALL
+                .iter()
+                .map(|l| format!("{}:{operand}", super::body_field_name(*l)))
+                .collect();
+            out.push('(');
+            out.push_str(&parts.join(" OR "));
+            out.push(')');
+            i = end;
+            continue;
+        }
+        if c == '"' {
+            in_quote = !in_quote;
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Ok(out)
+}
+
+/// For lenient parsing: drop `AND`/`OR` at the start or end of the query,
+/// and `NOT` at the end (tantivy's lenient parser would search them as words).
+fn drop_dangling_operators(q: &str) -> String {
+    let mut words: Vec<&str> = q.split_whitespace().collect();
+    while let Some(w) = words.last() {
+        if matches!(w.trim_start_matches('('), "AND" | "OR" | "NOT") {
+            words.pop();
+        } else {
+            break;
+        }
+    }
+    while let Some(w) = words.first() {
+        if matches!(*w, "AND" | "OR") {
+            words.remove(0);
+        } else {
+            break;
+        }
+    }
+    words.join(" ")
 }
 
 impl KorpusIndex {
@@ -108,15 +242,50 @@ impl KorpusIndex {
         qp
     }
 
-    /// Parse a query, optionally restricted to a main language.
+    /// Parse a query, optionally restricted to a main language. Every
+    /// malformed query is an [`Error::Query`] of one line, with the position
+    /// where one is known.
     pub fn parse_query(&self, query: &str, lang: Option<Lang>) -> Result<Box<dyn Query>> {
+        self.parse_query_with(query, lang, false)
+    }
+
+    /// Like [`KorpusIndex::parse_query`]; `lenient` ignores the parts tantivy
+    /// cannot parse instead of failing.
+    pub fn parse_query_with(
+        &self,
+        query: &str,
+        lang: Option<Lang>,
+        lenient: bool,
+    ) -> Result<Box<dyn Query>> {
         if query.trim().is_empty() {
             return Err(Error::Query("empty query".into()));
         }
-        let q = self
-            .query_parser()
-            .parse_query(query)
-            .map_err(|e| parse_error(query, e))?;
+        if query.len() > MAX_QUERY_BYTES {
+            return Err(Error::Query(format!(
+                "query too long: {} bytes (limit {MAX_QUERY_BYTES})",
+                query.len()
+            )));
+        }
+        let (_, depth) = paren_problems(query);
+        if depth > MAX_QUERY_DEPTH {
+            return Err(Error::Query(format!(
+                "parentheses nested {depth} deep (limit {MAX_QUERY_DEPTH})"
+            )));
+        }
+        let expanded = if lenient {
+            let q = expand_body_alias(query).unwrap_or_else(|_| query.replace("body:", " "));
+            drop_dangling_operators(&q)
+        } else {
+            expand_body_alias(query)?
+        };
+        let qp = self.query_parser();
+        let q = if lenient {
+            qp.parse_query_lenient(&expanded).0
+        } else {
+            qp.parse_query(&expanded)
+                .map_err(|e| parse_error(query, e))?
+        };
+        self.check_has_words(query, &*q)?;
         Ok(match lang {
             None => q,
             Some(l) => {
@@ -132,9 +301,50 @@ impl KorpusIndex {
         })
     }
 
+    /// A query left without any term after analysis (only punctuation), or
+    /// whose every word is a stopword in some language (`der die das`: such
+    /// words are dropped in their language and match nothing elsewhere)
+    /// would silently find nothing: say so.
+    fn check_has_words(&self, query: &str, q: &dyn Query) -> Result<()> {
+        let path = self.fields().path;
+        let mut terms = 0;
+        q.query_terms(&mut |t, _| {
+            if t.field() != path {
+                terms += 1;
+            }
+        });
+        if query.contains([':', '*', '[', '{']) {
+            return Ok(());
+        }
+        if terms == 0 && !query.chars().any(char::is_alphanumeric) {
+            return Err(Error::Query(format!(
+                "query has no words to search for: {:?}",
+                query.trim()
+            )));
+        }
+        // Words of the query (operators aside), by byte offset.
+        let mut words: BTreeMap<usize, bool> = BTreeMap::new();
+        for l in Lang::TARGETS {
+            for t in crate::analysis::Analyzer::get(l).analyze(query) {
+                let w = &query[t.start..t.end];
+                if matches!(w, "AND" | "OR" | "NOT") {
+                    continue;
+                }
+                *words.entry(t.start).or_insert(false) |= t.stop;
+            }
+        }
+        if terms == 0 || (!words.is_empty() && words.values().all(|&stop| stop)) {
+            return Err(Error::Query(format!(
+                "query has only stopwords: {:?} (add a content word)",
+                query.trim()
+            )));
+        }
+        Ok(())
+    }
+
     /// Run a search.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<SearchResults> {
-        let q = self.parse_query(query, opts.lang)?;
+        let q = self.parse_query_with(query, opts.lang, opts.lenient)?;
         let searcher = self.searcher()?;
         let top = TopDocs::with_limit(opts.limit.max(1))
             .and_offset(opts.offset)

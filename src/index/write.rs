@@ -2,17 +2,42 @@
 //!
 //! Files are processed in sorted order, in chunks: each chunk is read, decoded
 //! and language-detected in parallel with rayon (order preserved), then added
-//! to the tantivy writer, whose own threads run the analyzers. One commit at
-//! the end. A document is keyed by its id: re-indexing deletes the old copy
-//! first, so running `index` twice does not duplicate anything.
+//! to the tantivy writer, whose own threads run the analyzers. Files larger
+//! than [`IngestOptions::max_file_bytes`] are streamed one document at a time
+//! through [`ingest::read_file_with`] on the adding thread, so they are never
+//! held whole.
+//!
+//! **Incremental.** Every commit stores the state of every indexed file (path,
+//! size, mtime, BLAKE3 hash of the bytes, documents, report) in tantivy's
+//! commit payload, so the state always describes exactly the committed
+//! documents. A re-run skips files whose size and mtime (or, if those changed,
+//! hash) are unchanged; a new or changed file has its old documents deleted
+//! by `path` term and its new ones added. Files that gave no documents are
+//! always re-read (cheap, and a "duplicate of X" verdict may no longer hold).
+//! With `prune`, documents of files that were indexed under the given paths
+//! but no longer exist there are deleted.
+//!
+//! **Crash safety.** Commits happen at file boundaries, every
+//! [`IndexOptions::commit_every`] added documents and at the end; a killed run
+//! leaves the index at its last commit, whose payload lists exactly the files
+//! it holds, so the next run redoes only the rest. `manifest.json` is written
+//! atomically (temp file + rename) after every commit and records the
+//! commit's opstamp, so a stale manifest is detectable (`korpus check`).
+//!
+//! **Duplicates.** A document whose id (content hash, or JSONL `id`) was
+//! already added in this run, or is in the committed index under a file that
+//! stays, is skipped with "duplicate of <path>".
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
-use tantivy::schema::OwnedValue;
-use tantivy::{IndexWriter, TantivyDocument, Term};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{OwnedValue, Value};
+use tantivy::{IndexWriter, Opstamp, TantivyDocument, Term};
 
 use super::{KorpusIndex, MANIFEST};
 use crate::corpus::LangSpan;
@@ -32,7 +57,20 @@ pub struct IndexOptions {
     pub ingest: IngestOptions,
     /// tantivy writer memory budget in bytes (split among threads).
     pub heap_bytes: usize,
+    /// Commit after at least this many documents were added since the last
+    /// commit (checked after each file). 0 = only at the end.
+    pub commit_every: usize,
+    /// Delete documents of files under the given paths that no longer exist.
+    pub prune: bool,
+    /// Ignore the previous state: delete every document and index all files.
+    pub force: bool,
+    /// While streaming a large file, commit after this many bytes of text,
+    /// so that tantivy's queue of added documents stays bounded.
+    pub stream_commit_bytes: usize,
 }
+
+/// Default of [`IndexOptions::commit_every`].
+pub const DEFAULT_COMMIT_EVERY: usize = 20_000;
 
 impl Default for IndexOptions {
     fn default() -> Self {
@@ -43,38 +81,151 @@ impl Default for IndexOptions {
             targets: Lang::TARGETS.to_vec(),
             ingest: IngestOptions::default(),
             heap_bytes: 200 << 20,
+            commit_every: DEFAULT_COMMIT_EVERY,
+            prune: false,
+            force: false,
+            stream_commit_bytes: 64 << 20,
         }
     }
 }
 
 /// What an indexing run did. Also written to `manifest.json` in the index.
-#[derive(Debug, Clone, Serialize)]
+///
+/// `files_seen = files_indexed + files_skipped + files_unchanged`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IndexSummary {
-    /// Input files found.
+    /// Input files found (and accounted for, if the run is not complete).
     pub files_seen: usize,
-    /// Files that gave at least one document.
+    /// Files read in this run that gave at least one document.
     pub files_indexed: usize,
-    /// Files skipped (with reasons in `skipped`).
+    /// Files read in this run that gave no document (with reasons in `skipped`).
     pub files_skipped: usize,
+    /// Files unchanged since the last commit (not read again).
+    #[serde(default)]
+    pub files_unchanged: usize,
+    /// Files indexed earlier under the given paths that no longer exist and
+    /// whose documents were deleted (`--prune`).
+    #[serde(default)]
+    pub files_pruned: usize,
+    /// Files indexed earlier under the given paths that no longer exist;
+    /// their documents are still in the index (use `--prune`).
+    #[serde(default)]
+    pub files_missing: usize,
     /// Documents added in this run.
     pub documents_added: usize,
+    /// Documents deleted in this run (of changed and pruned files).
+    #[serde(default)]
+    pub documents_removed: usize,
     /// Documents in the index after the run.
     pub documents: u64,
     /// Documents in the index per main language.
     pub by_lang: BTreeMap<String, u64>,
     /// Skipped files and records, with reasons.
     pub skipped: Vec<Skipped>,
+    /// Opstamp of the tantivy commit this summary describes.
+    #[serde(default)]
+    pub opstamp: Opstamp,
+    /// False while a run is in progress (written at an intermediate commit).
+    #[serde(default = "yes")]
+    pub complete: bool,
     /// Every file's outcome.
-    pub files: Vec<FileReport>,
+    pub files: Vec<ManifestFile>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One file's outcome in a run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestFile {
+    /// The file.
+    pub path: String,
+    /// Documents of this file in the index.
+    pub documents: usize,
+    /// Encoding the file was decoded from.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub encoding: Option<String>,
+    /// Why the file (or some of its records) was skipped.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub skipped: Option<String>,
+    /// Invalid byte sequences replaced while decoding.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub replaced: usize,
+    /// `indexed`, `skipped` or `unchanged` (empty in manifests written
+    /// before korpus kept file state).
+    #[serde(default)]
+    pub status: String,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A skipped file (or records of one), with a readable reason.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Skipped {
     /// The file.
     pub path: String,
     /// Why.
     pub reason: String,
+}
+
+/// The committed state of one indexed file (in the commit payload).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FileState {
+    /// Size in bytes when read.
+    pub size: u64,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub mtime_ns: u64,
+    /// BLAKE3 of the file's bytes (hex).
+    pub hash: String,
+    /// Documents of this file in the index.
+    pub documents: usize,
+    /// Encoding it was decoded from.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub encoding: Option<String>,
+    /// Skip note (e.g. some records duplicate).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub skipped: Option<String>,
+    /// Replaced byte sequences.
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub replaced: usize,
+}
+
+/// The committed state of the index: every file with documents in it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IndexState {
+    /// Format version of this payload.
+    pub version: u32,
+    /// Files by path.
+    pub files: BTreeMap<String, FileState>,
+}
+
+const STATE_VERSION: u32 = 1;
+
+/// The file state stored with the last commit (empty for an index written
+/// before korpus kept state, or a fresh one).
+pub fn load_state(index: &KorpusIndex) -> Result<IndexState> {
+    let metas = index.tantivy().load_metas()?;
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<IndexState>(p).ok())
+        .filter(|s| s.version == STATE_VERSION)
+        .unwrap_or_default())
+}
+
+/// Write `bytes` to `path` atomically: a temp file in the same folder, fsync,
+/// then rename over the target.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("json.tmp");
+    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 struct Prepared {
@@ -85,6 +236,193 @@ struct Prepared {
 
 const CHUNK_FILES: usize = 256;
 
+/// What to do with a discovered file.
+enum Plan {
+    /// Unchanged since the last commit; the new state (mtime may differ).
+    Unchanged(FileState),
+    /// Read it (size, mtime, hash if already computed).
+    Read(u64, u64, Option<String>),
+}
+
+/// A file read in a worker.
+enum Work {
+    Unchanged(FileState),
+    Read(Vec<Prepared>, FileReport, FileState),
+    /// Too large to hold: streamed on the adding thread.
+    Stream(u64, u64),
+}
+
+fn stat(path: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    Some((m.len(), mtime))
+}
+
+fn hash_file(path: &Path) -> String {
+    let mut h = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    if let Ok(mut f) = std::fs::File::open(path) {
+        loop {
+            match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    h.update(&buf[..n]);
+                }
+            }
+        }
+    }
+    h.finalize().to_hex().to_string()
+}
+
+fn key(p: &Path) -> String {
+    p.display().to_string()
+}
+
+struct Run<'a> {
+    index: &'a KorpusIndex,
+    writer: IndexWriter,
+    state: IndexState,
+    /// Committed searcher at the start, to find duplicates of kept files.
+    searcher: tantivy::Searcher,
+    /// Paths whose committed documents are being replaced or pruned.
+    replaced: HashSet<String>,
+    /// Ids added in this run → path.
+    seen: HashMap<String, String>,
+    added: usize,
+    removed: usize,
+    since_commit: usize,
+    files: Vec<ManifestFile>,
+    pruned: usize,
+    missing: usize,
+}
+
+impl Run<'_> {
+    /// The path of a committed document with this id, if it belongs to a
+    /// file that stays in the index.
+    fn committed_dup(&self, id: &str) -> Result<Option<String>> {
+        if self.searcher.num_docs() == 0 {
+            return Ok(None);
+        }
+        let f = self.index.fields();
+        let q = TermQuery::new(
+            Term::from_field_text(f.id, id),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let mut addrs: Vec<_> = self
+            .searcher
+            .search(&q, &DocSetCollector)?
+            .into_iter()
+            .collect();
+        addrs.sort();
+        for a in addrs {
+            let d: TantivyDocument = self.searcher.doc(a)?;
+            let p = d
+                .get_first(f.path)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
+            if !self.replaced.contains(&p) {
+                return Ok(Some(p));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Add one file's document, unless it duplicates one already kept.
+    /// Returns the path it duplicates.
+    fn add_doc(&mut self, p: Prepared) -> Result<Option<String>> {
+        if let Some(first) = self.seen.get(&p.doc.id) {
+            return Ok(Some(first.clone()));
+        }
+        if let Some(first) = self.committed_dup(&p.doc.id)? {
+            return Ok(Some(first));
+        }
+        self.seen.insert(p.doc.id.clone(), p.doc.path.clone());
+        add(self.index, &mut self.writer, p)?;
+        Ok(None)
+    }
+
+    /// Delete the committed documents of a file.
+    fn forget(&mut self, path: &str) {
+        let f = self.index.fields();
+        self.writer.delete_term(Term::from_field_text(f.path, path));
+        if let Some(old) = self.state.files.remove(path) {
+            self.removed += old.documents;
+        }
+    }
+
+    fn finish_file(
+        &mut self,
+        mut report: FileReport,
+        mut st: FileState,
+        kept: usize,
+        dup_of: Option<String>,
+    ) {
+        if let Some(first) = dup_of {
+            let what = if kept == 0 {
+                "duplicate"
+            } else {
+                "some records duplicate"
+            };
+            let note = format!("{what} of {first}");
+            report.skipped = Some(match report.skipped.take() {
+                Some(s) => format!("{s}; {note}"),
+                None => note,
+            });
+        }
+        report.documents = kept;
+        self.added += kept;
+        self.since_commit += kept;
+        st.documents = kept;
+        st.encoding = report.encoding.clone();
+        st.skipped = report.skipped.clone();
+        st.replaced = report.replaced;
+        if kept > 0 {
+            self.state.files.insert(report.path.clone(), st);
+        }
+        self.files.push(ManifestFile {
+            status: if kept > 0 { "indexed" } else { "skipped" }.into(),
+            path: report.path,
+            documents: kept,
+            encoding: report.encoding,
+            skipped: report.skipped,
+            replaced: report.replaced,
+        });
+    }
+
+    /// Commit with the file state as payload, then write the manifest.
+    fn commit(&mut self, complete: bool) -> Result<IndexSummary> {
+        self.state.version = STATE_VERSION;
+        let payload = serde_json::to_string(&self.state).expect("state serializes");
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        let opstamp = prepared.commit()?;
+        self.since_commit = 0;
+        let summary = summarize(self, opstamp, complete)?;
+        let json = serde_json::to_string_pretty(&summary).expect("summary serializes");
+        write_atomic(&self.index.dir().join(MANIFEST), json.as_bytes())?;
+        Ok(summary)
+    }
+}
+
+/// Open the writer of `index`; a held lock is [`Error::Locked`].
+pub fn writer(index: &KorpusIndex, jobs: usize, heap_bytes: usize) -> Result<IndexWriter> {
+    index
+        .tantivy()
+        .writer_with_num_threads(jobs.max(1), heap_bytes.max(15 << 20))
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(_, _) => {
+                Error::Locked(index.dir().to_path_buf(), ".tantivy-writer.lock".into())
+            }
+            other => Error::Tantivy(other),
+        })
+}
+
 /// Index the files under `paths` into `index`. `progress(done, total)` is
 /// called after each chunk of files.
 pub fn index_paths(
@@ -93,71 +431,224 @@ pub fn index_paths(
     opts: &IndexOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<IndexSummary> {
-    let (files, mut reports) = ingest::discover(paths)?;
+    // Take the lock first: a second run fails before doing any work.
+    let writer = writer(index, opts.jobs, opts.heap_bytes)?;
+    let (files, discover_reports) = ingest::discover(paths)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(|e| Error::Invalid(e.to_string()))?;
     let detector = Detector::new(&opts.targets);
-    let mut writer: IndexWriter = index
-        .tantivy()
-        .writer_with_num_threads(opts.jobs.max(1), opts.heap_bytes.max(15 << 20))
-        .map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(_, _) => {
-                Error::Locked(index.dir().to_path_buf(), ".tantivy-writer.lock".into())
-            }
-            other => Error::Tantivy(other),
-        })?;
-    let mut seen: HashMap<String, String> = HashMap::new();
-    let mut added = 0usize;
+    let state = if opts.force {
+        writer.delete_all_documents()?;
+        IndexState::default()
+    } else {
+        load_state(index)?
+    };
+
+    // Plan: unchanged by size+mtime, else by hash.
+    let plans: Vec<Plan> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|p| {
+                let (size, mtime) = stat(p).unwrap_or((0, 0));
+                match state.files.get(&key(p)) {
+                    Some(old) if old.documents > 0 => {
+                        if old.size == size && old.mtime_ns == mtime {
+                            return Plan::Unchanged(old.clone());
+                        }
+                        let hash = hash_file(p);
+                        if old.size == size && old.hash == hash {
+                            let mut st = old.clone();
+                            st.mtime_ns = mtime;
+                            return Plan::Unchanged(st);
+                        }
+                        Plan::Read(size, mtime, Some(hash))
+                    }
+                    _ => Plan::Read(size, mtime, None),
+                }
+            })
+            .collect()
+    });
+    let discovered: HashSet<String> = files.iter().map(|p| key(p)).collect();
+    let mut replaced: HashSet<String> = files
+        .iter()
+        .zip(&plans)
+        .filter(|(_, pl)| matches!(pl, Plan::Read(..)))
+        .map(|(p, _)| key(p))
+        .collect();
+    // Files indexed before under the given paths that are gone now.
+    let gone: Vec<String> = state
+        .files
+        .keys()
+        .filter(|k| !discovered.contains(*k))
+        .filter(|k| paths.iter().any(|root| Path::new(k).starts_with(root)))
+        .cloned()
+        .collect();
+    if opts.prune {
+        replaced.extend(gone.iter().cloned());
+    }
+    let searcher = index.searcher()?;
+    let mut run = Run {
+        index,
+        writer,
+        state,
+        searcher,
+        replaced,
+        seen: HashMap::new(),
+        added: 0,
+        removed: 0,
+        since_commit: 0,
+        files: discover_reports
+            .into_iter()
+            .map(|r| ManifestFile {
+                path: r.path,
+                documents: 0,
+                encoding: r.encoding,
+                skipped: r.skipped,
+                replaced: r.replaced,
+                status: "skipped".into(),
+            })
+            .collect(),
+        pruned: 0,
+        missing: 0,
+    };
+    if opts.prune {
+        for k in &gone {
+            run.forget(k);
+        }
+        run.pruned = gone.len();
+    } else {
+        run.missing = gone.len();
+    }
+
     let total = files.len();
-    for (n, chunk) in files.chunks(CHUNK_FILES).enumerate() {
-        let prepared: Vec<(Vec<Prepared>, FileReport)> = pool.install(|| {
+    let items: Vec<(&PathBuf, Plan)> = files.iter().zip(plans).collect();
+    let mut done = 0;
+    for chunk in items.chunks(CHUNK_FILES) {
+        let work: Vec<Work> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|p| {
-                    let (docs, report) = ingest::read_file(p, &opts.ingest);
-                    let docs = docs.into_iter().map(|d| prepare(d, &detector)).collect();
-                    (docs, report)
+                .map(|(p, plan)| match plan {
+                    Plan::Unchanged(st) => Work::Unchanged(st.clone()),
+                    Plan::Read(size, mtime, _) if *size > opts.ingest.max_file_bytes => {
+                        Work::Stream(*size, *mtime)
+                    }
+                    Plan::Read(size, mtime, hash) => {
+                        let hash = hash.clone().unwrap_or_else(|| hash_file(p));
+                        let mut docs = Vec::new();
+                        let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
+                            docs.push(prepare(d, &detector))
+                        });
+                        let st = FileState {
+                            size: *size,
+                            mtime_ns: *mtime,
+                            hash,
+                            documents: 0,
+                            encoding: None,
+                            skipped: None,
+                            replaced: 0,
+                        };
+                        Work::Read(docs, report, st)
+                    }
                 })
                 .collect()
         });
-        for (docs, mut report) in prepared {
-            let mut kept = 0;
-            let mut dup_of = None;
-            for p in docs {
-                if let Some(first) = seen.get(&p.doc.id) {
-                    dup_of.get_or_insert_with(|| first.clone());
-                    continue;
+        for ((p, _), w) in chunk.iter().zip(work) {
+            let k = key(p);
+            match w {
+                Work::Unchanged(st) => {
+                    run.files.push(ManifestFile {
+                        path: k.clone(),
+                        documents: st.documents,
+                        encoding: st.encoding.clone(),
+                        skipped: st.skipped.clone(),
+                        replaced: st.replaced,
+                        status: "unchanged".into(),
+                    });
+                    run.state.files.insert(k, st);
                 }
-                seen.insert(p.doc.id.clone(), p.doc.path.clone());
-                add(index, &mut writer, p)?;
-                kept += 1;
+                Work::Read(docs, report, st) => {
+                    run.forget(&k);
+                    let mut kept = 0;
+                    let mut dup_of = None;
+                    for d in docs {
+                        match run.add_doc(d)? {
+                            Some(first) => {
+                                dup_of.get_or_insert(first);
+                            }
+                            None => kept += 1,
+                        }
+                    }
+                    run.finish_file(report, st, kept, dup_of);
+                }
+                Work::Stream(size, mtime) => {
+                    run.forget(&k);
+                    let hash = hash_file(p);
+                    let mut kept = 0;
+                    let mut dup_of = None;
+                    let mut err = None;
+                    let mut pending_bytes = 0usize;
+                    let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
+                        if err.is_some() {
+                            return;
+                        }
+                        pending_bytes += d.body.len();
+                        match run.add_doc(prepare(d, &detector)) {
+                            Ok(Some(first)) => {
+                                dup_of.get_or_insert(first);
+                            }
+                            Ok(None) => kept += 1,
+                            Err(e) => err = Some(e),
+                        }
+                        // tantivy queues added documents without bound: commit
+                        // to drain the queue. The file is recorded with an
+                        // impossible size, so a killed run re-reads it (its
+                        // committed parts are deleted by path first).
+                        if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
+                            pending_bytes = 0;
+                            run.state.files.insert(
+                                k.clone(),
+                                FileState {
+                                    size: u64::MAX,
+                                    mtime_ns: 0,
+                                    hash: String::new(),
+                                    documents: kept,
+                                    encoding: None,
+                                    skipped: Some("partly indexed (interrupted)".into()),
+                                    replaced: 0,
+                                },
+                            );
+                            if let Err(e) = run.commit(false) {
+                                err = Some(e);
+                            }
+                        }
+                    });
+                    run.state.files.remove(&k);
+                    if let Some(e) = err {
+                        return Err(e);
+                    }
+                    let st = FileState {
+                        size,
+                        mtime_ns: mtime,
+                        hash,
+                        documents: 0,
+                        encoding: None,
+                        skipped: None,
+                        replaced: 0,
+                    };
+                    run.finish_file(report, st, kept, dup_of);
+                }
             }
-            if let Some(first) = dup_of {
-                let what = if kept == 0 {
-                    "duplicate"
-                } else {
-                    "some records duplicate"
-                };
-                let note = format!("{what} of {first}");
-                report.skipped = Some(match report.skipped.take() {
-                    Some(s) => format!("{s}; {note}"),
-                    None => note,
-                });
+            if opts.commit_every > 0 && run.since_commit >= opts.commit_every {
+                run.commit(false)?;
             }
-            report.documents = kept;
-            added += kept;
-            reports.push(report);
         }
-        progress(((n + 1) * CHUNK_FILES).min(total), total);
+        done += chunk.len();
+        progress(done, total);
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    let summary = summarize(index, reports, added)?;
-    let manifest = index.dir().join(MANIFEST);
-    let json = serde_json::to_string_pretty(&summary).expect("summary serializes");
-    std::fs::write(&manifest, json).map_err(|e| Error::io(&manifest, e))?;
+    let summary = run.commit(true)?;
+    run.writer.wait_merging_threads()?;
     Ok(summary)
 }
 
@@ -201,7 +692,6 @@ fn main_language(spans: &[LangSpan], detector: &Detector, body: &str) -> Lang {
 
 fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()> {
     let f = index.fields();
-    writer.delete_term(Term::from_field_text(f.id, &p.doc.id));
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &p.doc.id);
     doc.add_text(f.path, &p.doc.path);
@@ -239,7 +729,8 @@ fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()>
     Ok(())
 }
 
-fn summarize(index: &KorpusIndex, files: Vec<FileReport>, added: usize) -> Result<IndexSummary> {
+fn summarize(run: &Run, opstamp: Opstamp, complete: bool) -> Result<IndexSummary> {
+    let index = run.index;
     let searcher = index.searcher()?;
     let mut by_lang = BTreeMap::new();
     for l in Lang::ALL {
@@ -274,6 +765,7 @@ fn summarize(index: &KorpusIndex, files: Vec<FileReport>, added: usize) -> Resul
             by_lang.insert(l.code().to_string(), n);
         }
     }
+    let files = run.files.clone();
     let skipped: Vec<Skipped> = files
         .iter()
         .filter_map(|r| {
@@ -283,15 +775,21 @@ fn summarize(index: &KorpusIndex, files: Vec<FileReport>, added: usize) -> Resul
             })
         })
         .collect();
-    let files_indexed = files.iter().filter(|r| r.documents > 0).count();
+    let count = |s: &str| files.iter().filter(|r| r.status == s).count();
     Ok(IndexSummary {
         files_seen: files.len(),
-        files_indexed,
-        files_skipped: files.len() - files_indexed,
-        documents_added: added,
+        files_indexed: count("indexed"),
+        files_skipped: count("skipped"),
+        files_unchanged: count("unchanged"),
+        files_pruned: run.pruned,
+        files_missing: run.missing,
+        documents_added: run.added,
+        documents_removed: run.removed,
         documents: searcher.num_docs(),
         by_lang,
         skipped,
+        opstamp,
+        complete,
         files,
     })
 }
