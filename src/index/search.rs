@@ -21,6 +21,44 @@ use crate::corpus::{AnalyzedDoc, StoredDoc};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 
+/// Drop bare query words that are stopwords in any target language.
+///
+/// Each word must match in some language's body field (conjunction by
+/// default), but a stopword is removed by its own language's analyzer and so
+/// cannot match there: `der Kunde` would find nothing. Lucene drops such words
+/// per field; we drop them from the query, as every analyzer would. Words in
+/// phrases, after a field name or next to an operator are kept, and so is a
+/// query made only of stopwords (it gets its own error).
+fn drop_stopwords(query: &str) -> String {
+    let pieces: Vec<&str> = query.split(' ').collect();
+    let is_op = |p: &str| matches!(p, "AND" | "OR" | "NOT" | "&&" | "||");
+    let mut quotes = 0usize;
+    let mut drop = vec![false; pieces.len()];
+    for (i, p) in pieces.iter().enumerate() {
+        let inside = quotes % 2 == 1;
+        quotes += p.matches('"').count();
+        if inside || p.is_empty() || !p.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let neighbour_op = (i > 0 && is_op(pieces[i - 1])) || pieces.get(i + 1).is_some_and(|n| is_op(n));
+        if is_op(p) || neighbour_op {
+            continue;
+        }
+        drop[i] = Lang::TARGETS.iter().any(|&l| {
+            let t = crate::analysis::Analyzer::get(l).analyze(p);
+            t.len() == 1 && t[0].stop
+        });
+    }
+    let kept = pieces.iter().zip(&drop).filter(|(p, d)| !**d && !p.is_empty()).count();
+    if kept == 0 {
+        return query.to_string();
+    }
+    pieces.iter().zip(&drop).map(|(p, d)| if *d { "" } else { *p }).collect::<Vec<_>>().join(" ")
+}
+
+/// Text analyzed at once by [`KorpusIndex::for_each_batch`].
+const BATCH_TEXT_BYTES: usize = 8 << 20;
+
 /// Options of a search.
 #[derive(Debug, Clone)]
 pub struct SearchOptions {
@@ -278,6 +316,7 @@ impl KorpusIndex {
         } else {
             expand_body_alias(query)?
         };
+        let expanded = drop_stopwords(&expanded);
         let qp = self.query_parser();
         let q = if lenient {
             qp.parse_query_lenient(&expanded).0
@@ -463,15 +502,23 @@ impl KorpusIndex {
         mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()>,
     ) -> Result<usize> {
         let (searcher, addrs) = self.subset(subset)?;
-        for chunk in addrs.chunks(batch.max(1)) {
-            let docs: Vec<AnalyzedDoc> = chunk
-                .par_iter()
-                .map(|(_, a)| {
-                    let d: TantivyDocument = searcher.doc(*a)?;
-                    Ok(AnalyzedDoc::new(self.stored_doc(&d)))
-                })
-                .collect::<Result<_>>()?;
-            f(docs)?;
+        // Batches close at `batch` documents or BATCH_TEXT_BYTES of text, so a
+        // corpus of huge documents does not hold thousands of them analyzed.
+        let mut pending: Vec<StoredDoc> = Vec::new();
+        let mut bytes = 0usize;
+        let analyze = |docs: Vec<StoredDoc>| -> Vec<AnalyzedDoc> { docs.into_par_iter().map(AnalyzedDoc::new).collect() };
+        for (_, a) in &addrs {
+            let d: TantivyDocument = searcher.doc(*a)?;
+            let doc = self.stored_doc(&d);
+            bytes += doc.body.len();
+            pending.push(doc);
+            if pending.len() >= batch.max(1) || bytes >= BATCH_TEXT_BYTES {
+                f(analyze(std::mem::take(&mut pending)))?;
+                bytes = 0;
+            }
+        }
+        if !pending.is_empty() {
+            f(analyze(pending))?;
         }
         Ok(addrs.len())
     }
