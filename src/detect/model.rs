@@ -19,8 +19,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::evidence::{
-    Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, LATIN_ALPHABETS, MARKERS, SIGNATURES, SUFFIXES,
-    WORDS,
+    Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, EVIDENCE_SUFFIXES, LATIN_ALPHABETS, MARKERS,
+    SIGNATURES, SUFFIXES, WORDS,
 };
 use super::profiles;
 use crate::lang::Lang;
@@ -52,6 +52,10 @@ pub(crate) struct Params {
     pub target_prior: f32,
     /// Scale of the missing-marker-words evidence.
     pub marker_scale: f32,
+    /// Cost, on a short Cyrillic text, of a non-target language with no
+    /// positive evidence at all (none of its signature letters or marker
+    /// words): trigrams alone must not move a text away from a target.
+    pub missing_evidence: f32,
 }
 
 impl Default for Params {
@@ -68,6 +72,7 @@ impl Default for Params {
             unlisted_prior: 2.0,
             target_prior: 0.0,
             marker_scale: 1.0,
+            missing_evidence: 3.0,
         }
     }
 }
@@ -171,6 +176,15 @@ pub(crate) struct ScriptModel {
     /// Marker words: word → marker ids; per id (language, rate).
     marker_words: FastMap<&'static str, Vec<u16>>,
     markers: Vec<(u16, f32)>,
+    /// Non-target languages that need positive evidence (signature letter
+    /// or marker word) to win a short text, with the cost of having none.
+    need_evidence: Vec<(u16, bool)>,
+    /// Marker words that count as evidence: those of non-targets that are
+    /// not also words of a target.
+    evidence_words: FastMap<&'static str, Vec<u16>>,
+    /// Word endings that count as evidence.
+    evidence_suffixes: FastMap<&'static str, u16>,
+    missing_evidence: f32,
 }
 
 /// Map whatlang's ISO 639-3 codes to ISO 639-1.
@@ -232,7 +246,12 @@ fn pack(a: char, b: char, c: char) -> u64 {
 }
 
 impl ScriptModel {
-    fn build(profiles: &[(&'static str, &'static str)], alphabets: &[Alphabet], p: Params) -> Self {
+    fn build(
+        profiles: &[(&'static str, &'static str)],
+        alphabets: &[Alphabet],
+        p: Params,
+        missing_evidence: f32,
+    ) -> Self {
         let codes: Vec<&'static str> = profiles.iter().map(|(c, _)| iso1(c)).collect();
         let targets = codes.iter().map(|c| c.parse::<Lang>().ok()).collect();
         let id = |code: &str| codes.iter().position(|c| *c == code).map(|i| i as u16);
@@ -344,7 +363,40 @@ impl ScriptModel {
                 marker_words.entry(w).or_default().push(k);
             }
         }
+        // Languages with marker words must show some evidence of their own:
+        // non-targets always, targets when a non-target shows some.
+        let mut need_evidence: Vec<(u16, bool)> = markers
+            .iter()
+            .map(|&(i, _)| (i, codes[i as usize].parse::<Lang>().is_ok()))
+            .collect();
+        need_evidence.dedup();
+        let target_words: Vec<&str> = WORDS
+            .iter()
+            .filter(|(code, _)| code.parse::<Lang>().is_ok() && id(code).is_some())
+            .flat_map(|(_, list)| list.split_whitespace())
+            .collect();
+        let mut evidence_words: FastMap<&'static str, Vec<u16>> = FastMap::default();
+        for (code, list, _) in MARKERS {
+            let Some(i) = id(code) else { continue };
+            let target = code.parse::<Lang>().is_ok();
+            for w in list.split_whitespace() {
+                if target || !target_words.contains(&w) {
+                    evidence_words.entry(w).or_default().push(i);
+                }
+            }
+        }
+        let mut evidence_suffixes: FastMap<&'static str, u16> = FastMap::default();
+        for (code, list) in EVIDENCE_SUFFIXES {
+            let Some(i) = id(code) else { continue };
+            for w in list.split_whitespace() {
+                evidence_suffixes.insert(w, i);
+            }
+        }
         ScriptModel {
+            evidence_suffixes,
+            evidence_words,
+            need_evidence,
+            missing_evidence,
             marker_words,
             markers,
             prior,
@@ -375,6 +427,7 @@ impl ScriptModel {
         let mut n_letters = 0usize;
         let mut sig_hit = vec![false; self.sigs.len()];
         let mut marker_hit = vec![false; self.markers.len()];
+        let mut evidence_hit = vec![false; self.codes.len()];
         let mut n_words = 0usize;
         let mut has_non_ascii = false;
         // The last four letters of the current word.
@@ -421,8 +474,13 @@ impl ScriptModel {
                             marker_hit[k as usize] = true;
                         }
                     }
+                    if let Some(ls) = self.evidence_words.get(word.as_str()) {
+                        for &i in ls {
+                            evidence_hit[i as usize] = true;
+                        }
+                    }
                 }
-                if !self.suffixes.is_empty() && word_chars >= 3 {
+                if word_chars >= 3 {
                     let mut buf = [0u8; 16];
                     for k in 2..=4usize.min(word_chars - 1) {
                         let mut len = 0;
@@ -432,6 +490,9 @@ impl ScriptModel {
                         let end = std::str::from_utf8(&buf[..len]).unwrap_or("");
                         if let Some(d) = self.suffixes.get(end) {
                             add(&mut s, d);
+                        }
+                        if let Some(&i) = self.evidence_suffixes.get(end) {
+                            evidence_hit[i as usize] = true;
                         }
                     }
                 }
@@ -459,6 +520,31 @@ impl ScriptModel {
         for (k, &(i, rate)) in self.markers.iter().enumerate() {
             if !marker_hit[k] {
                 s[i as usize] -= rate * n_words as f32;
+            }
+        }
+        // A non-target neighbour needs positive evidence of its own (say ъ or
+        // "са" for Bulgarian, і for Ukrainian, ј for Serbian) to take a short
+        // text from a target: what such a text shares with the target (no ы,
+        // no "что") is no evidence for the neighbour. The cost fades with
+        // length, where trigrams and missing markers are conclusive.
+        if self.missing_evidence > 0.0 && n_letters > 0 {
+            let cost = self.missing_evidence * (30.0 / n_letters as f32).min(1.0);
+            let seen = |i: u16| {
+                evidence_hit[i as usize]
+                    || self
+                        .sigs
+                        .iter()
+                        .zip(&sig_hit)
+                        .any(|(&(j, _), &hit)| j == i && hit)
+            };
+            let other_seen = self
+                .need_evidence
+                .iter()
+                .any(|&(i, target)| !target && seen(i));
+            for &(i, target) in &self.need_evidence {
+                if !seen(i) && (!target || other_seen) {
+                    s[i as usize] -= cost;
+                }
             }
         }
         s
@@ -552,9 +638,14 @@ impl Model {
     /// A model with the given weights.
     pub fn build(p: Params) -> Model {
         Model {
-            latin: ScriptModel::build(profiles::LATIN, LATIN_ALPHABETS, p),
-            cyrillic: ScriptModel::build(profiles::CYRILLIC, CYRILLIC_ALPHABETS, p),
-            arabic: ScriptModel::build(profiles::ARABIC, ARABIC_ALPHABETS, p),
+            latin: ScriptModel::build(profiles::LATIN, LATIN_ALPHABETS, p, 0.0),
+            cyrillic: ScriptModel::build(
+                profiles::CYRILLIC,
+                CYRILLIC_ALPHABETS,
+                p,
+                p.missing_evidence,
+            ),
+            arabic: ScriptModel::build(profiles::ARABIC, ARABIC_ALPHABETS, p, 0.0),
         }
     }
 
