@@ -188,21 +188,22 @@ pub fn overview(
     keep_boilerplate: bool,
     top: usize,
 ) -> anyhow::Result<Vec<stats::SummaryRow>> {
-    let by = index.fold(
+    // One pass: the per-language and the whole-corpus accumulators together.
+    let (by, all) = index.fold(
         subset,
         skip,
         keep_boilerplate,
-        || stats::SummaryAcc::new(GroupBy::Lang).with_top(top),
-        |a, d| a.add(d),
-        stats::SummaryAcc::merge,
-    )?;
-    let all = index.fold(
-        subset,
-        skip,
-        keep_boilerplate,
-        || stats::SummaryAcc::new(GroupBy::All).with_top(top),
-        |a, d| a.add(d),
-        stats::SummaryAcc::merge,
+        || {
+            (
+                stats::SummaryAcc::new(GroupBy::Lang).with_top(top),
+                stats::SummaryAcc::new(GroupBy::All).with_top(top),
+            )
+        },
+        |(b, a), d| {
+            b.add(d);
+            a.add(d);
+        },
+        |(b1, a1), (b2, a2)| (b1.merge(b2), a1.merge(a2)),
     )?;
     let mut rows = by.finish();
     rows.extend(all.finish());

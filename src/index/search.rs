@@ -40,7 +40,8 @@ fn drop_stopwords(query: &str) -> String {
         if inside || p.is_empty() || !p.chars().all(char::is_alphabetic) {
             continue;
         }
-        let neighbour_op = (i > 0 && is_op(pieces[i - 1])) || pieces.get(i + 1).is_some_and(|n| is_op(n));
+        let neighbour_op =
+            (i > 0 && is_op(pieces[i - 1])) || pieces.get(i + 1).is_some_and(|n| is_op(n));
         if is_op(p) || neighbour_op {
             continue;
         }
@@ -49,11 +50,20 @@ fn drop_stopwords(query: &str) -> String {
             t.len() == 1 && t[0].stop
         });
     }
-    let kept = pieces.iter().zip(&drop).filter(|(p, d)| !**d && !p.is_empty()).count();
+    let kept = pieces
+        .iter()
+        .zip(&drop)
+        .filter(|(p, d)| !**d && !p.is_empty())
+        .count();
     if kept == 0 {
         return query.to_string();
     }
-    pieces.iter().zip(&drop).map(|(p, d)| if *d { "" } else { *p }).collect::<Vec<_>>().join(" ")
+    pieces
+        .iter()
+        .zip(&drop)
+        .map(|(p, d)| if *d { "" } else { *p })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Text analyzed at once by [`KorpusIndex::for_each_batch`].
@@ -506,7 +516,9 @@ impl KorpusIndex {
         // corpus of huge documents does not hold thousands of them analyzed.
         let mut pending: Vec<StoredDoc> = Vec::new();
         let mut bytes = 0usize;
-        let analyze = |docs: Vec<StoredDoc>| -> Vec<AnalyzedDoc> { docs.into_par_iter().map(AnalyzedDoc::new).collect() };
+        let analyze = |docs: Vec<StoredDoc>| -> Vec<AnalyzedDoc> {
+            docs.into_par_iter().map(AnalyzedDoc::new).collect()
+        };
         for (_, a) in &addrs {
             let d: TantivyDocument = searcher.doc(*a)?;
             let doc = self.stored_doc(&d);
