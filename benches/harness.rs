@@ -158,6 +158,8 @@ fn parse_args(args: &[String]) -> Res<Config> {
 
 struct Measured {
     wall: Duration,
+    /// User + system CPU time of the child.
+    cpu: Duration,
     peak_rss_kb: u64,
     status: i32,
     stdout: String,
@@ -203,8 +205,10 @@ fn measure(cmd: &mut Command) -> Res<Measured> {
     let stderr = std::fs::read_to_string(&err_file).unwrap_or_default();
     let _ = std::fs::remove_file(&out_file);
     let _ = std::fs::remove_file(&err_file);
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     Ok(Measured {
         wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         peak_rss_kb: usage.ru_maxrss as u64, // kilobytes on Linux
         status: code,
         stdout,
@@ -510,6 +514,7 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
             "what": format!("korpus index --jobs {jobs}"),
             "jobs": jobs,
             "wall_s": secs,
+            "cpu_s": m.cpu.as_secs_f64(),
             "mb_per_s": mb(corpus.bytes) / secs,
             "docs": docs,
             "docs_per_s": docs as f64 / secs,
@@ -556,6 +561,7 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
         "what": format!("plain tantivy --jobs {max_jobs}"),
         "jobs": max_jobs,
         "wall_s": bsecs,
+        "cpu_s": m.cpu.as_secs_f64(),
         "mb_per_s": mb(corpus.bytes) / bsecs,
         "docs": bdocs,
         "docs_per_s": bdocs as f64 / bsecs,
@@ -634,6 +640,7 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
             "what": format!("korpus {sub} --jobs {max_jobs}"),
             "exit": m.status,
             "wall_s": m.wall.as_secs_f64(),
+            "cpu_s": m.cpu.as_secs_f64(),
             "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
         }));
         if m.status != 0 {
@@ -674,18 +681,19 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     );
     println!();
     println!(
-        "| {:<28} | {:>8} | {:>7} | {:>8} | {:>9} | {:>9} | {:>8} |",
-        "indexing", "wall s", "MB/s", "docs", "docs/s", "peak RSS", "index MB"
+        "| {:<28} | {:>8} | {:>8} | {:>7} | {:>8} | {:>9} | {:>9} | {:>8} |",
+        "indexing", "wall s", "cpu s", "MB/s", "docs", "docs/s", "peak RSS", "index MB"
     );
     println!(
-        "|{:-<30}|{:->10}|{:->9}|{:->10}|{:->11}|{:->11}|{:->10}|",
-        "", "", "", "", "", "", ""
+        "|{:-<30}|{:->10}|{:->10}|{:->9}|{:->10}|{:->11}|{:->11}|{:->10}|",
+        "", "", "", "", "", "", "", ""
     );
     for r in index_rows.iter().chain(std::iter::once(&baseline)) {
         println!(
-            "| {:<28} | {:>8.2} | {:>7.2} | {:>8} | {:>9.0} | {:>6.0} MB | {:>8.1} |",
+            "| {:<28} | {:>8.2} | {:>8.2} | {:>7.2} | {:>8} | {:>9.0} | {:>6.0} MB | {:>8.1} |",
             r["what"].as_str().unwrap_or(""),
             r["wall_s"].as_f64().unwrap_or(f64::NAN),
+            r["cpu_s"].as_f64().unwrap_or(f64::NAN),
             r["mb_per_s"].as_f64().unwrap_or(f64::NAN),
             r["docs"].as_u64().unwrap_or(0),
             r["docs_per_s"].as_f64().unwrap_or(f64::NAN),
@@ -731,16 +739,20 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     }
     println!();
     println!(
-        "| {:<28} | {:>4} | {:>8} | {:>9} |",
-        "command", "exit", "wall s", "peak RSS"
+        "| {:<28} | {:>4} | {:>8} | {:>8} | {:>9} |",
+        "command", "exit", "wall s", "cpu s", "peak RSS"
     );
-    println!("|{:-<30}|{:->6}|{:->10}|{:->11}|", "", "", "", "");
+    println!(
+        "|{:-<30}|{:->6}|{:->10}|{:->10}|{:->11}|",
+        "", "", "", "", ""
+    );
     for r in &cmd_rows {
         println!(
-            "| {:<28} | {:>4} | {:>8.2} | {:>6.0} MB |",
+            "| {:<28} | {:>4} | {:>8.2} | {:>8.2} | {:>6.0} MB |",
             r["what"].as_str().unwrap_or(""),
             r["exit"].as_i64().unwrap_or(-1),
             r["wall_s"].as_f64().unwrap_or(f64::NAN),
+            r["cpu_s"].as_f64().unwrap_or(f64::NAN),
             r["peak_rss_mb"].as_f64().unwrap_or(f64::NAN),
         );
     }
