@@ -588,13 +588,17 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     let mut zero_hits = 0usize;
     for (kind, qs) in &queries {
         let mut times = Vec::new();
+        let mut per_query = vec![(0.0f64, 0usize); qs.len()];
         for round in 0..cfg.rounds {
-            for (_, q) in qs {
+            for (i, (_, q)) in qs.iter().enumerate() {
                 let t = Instant::now();
                 let r = index
                     .search(q, &opts)
                     .map_err(|e| format!("search {q:?}: {e}"))?;
-                times.push(t.elapsed().as_secs_f64() * 1000.0);
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                times.push(ms);
+                per_query[i].0 = per_query[i].0.max(ms);
+                per_query[i].1 = r.total;
                 if round == 0 && r.total == 0 {
                     zero_hits += 1;
                 }
@@ -602,6 +606,17 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
         }
         all.extend(&times);
         times.sort_by(|a, b| a.total_cmp(b));
+        let mut slowest: Vec<(f64, usize, &(String, String))> = per_query
+            .iter()
+            .zip(qs)
+            .map(|(&(ms, total), q)| (ms, total, q))
+            .collect();
+        slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let slowest: Vec<String> = slowest
+            .iter()
+            .take(5)
+            .map(|(ms, total, (l, q))| format!("{ms:.1} ms, {total} hits: {l}: {q}"))
+            .collect();
         search_rows.push(serde_json::json!({
             "kind": kind,
             "queries": qs.len(),
@@ -609,6 +624,7 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
             "p50_ms": percentile(&times, 50.0),
             "p99_ms": percentile(&times, 99.0),
             "max_ms": times.last().copied().unwrap_or(f64::NAN),
+            "slowest": slowest,
             "examples": qs.iter().take(5).map(|(l, q)| format!("{l}: {q}")).collect::<Vec<_>>(),
         }));
     }
