@@ -113,4 +113,46 @@ mod tests {
         assert_eq!(terms.len(), 2);
         assert_eq!(terms[0].1, 1, "stopword 'die' keeps position 0");
     }
+
+    fn stream(tok: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = tok.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn reused_buffers_match_the_analyzer() {
+        let texts = [
+            (
+                Lang::De,
+                "Die Kundenzufriedenheit steigt. Neue Kunden warten auf Rückrufe!",
+            ),
+            (Lang::Fa, "من می روم به کتاب ها و سازمان‌ها ۸۰ درصد"),
+            (Lang::Ru, "Клиенты довольны"),
+            (Lang::Ar, "قال ٨٤٪ من ١٢٫٥ و ١٢٬٥٠٠"),
+            (Lang::De, ""),
+            (Lang::Sl, "Če se dandanes kupec počuti"),
+        ];
+        for (lang, _) in texts {
+            let mut tok = KorpusTokenizer::text_analyzer(lang);
+            // Long text first, then shorter ones: no token of an earlier text leaks.
+            for (_, text) in texts {
+                let expected: Vec<(String, usize, usize, usize)> = Analyzer::get(lang)
+                    .analyze(text)
+                    .into_iter()
+                    .filter(|t| !t.stop)
+                    .flat_map(|t| {
+                        std::iter::once(t.term.clone())
+                            .chain(t.extra.clone())
+                            .map(move |term| (term, t.position as usize, t.start, t.end))
+                    })
+                    .collect();
+                assert_eq!(stream(&mut tok, text), expected, "{lang:?} {text}");
+            }
+        }
+    }
 }
