@@ -108,6 +108,10 @@ pub fn index_paths(
             }
             other => Error::Tantivy(other),
         })?;
+    // Re-indexing deletes a document's old copy first. On an empty index there
+    // is none (and ids within this run are unique, see `seen`): skip the
+    // delete, whose queued operation costs ~1 KB of memory until the commit.
+    let replace = index.searcher()?.num_docs() > 0;
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut added = 0usize;
     let total = files.len();
@@ -131,7 +135,7 @@ pub fn index_paths(
                     continue;
                 }
                 seen.insert(p.doc.id.clone(), p.doc.path.clone());
-                add(index, &mut writer, p)?;
+                add(index, &mut writer, p, replace)?;
                 kept += 1;
             }
             if let Some(first) = dup_of {
@@ -199,9 +203,11 @@ fn main_language(spans: &[LangSpan], detector: &Detector, body: &str) -> Lang {
     }
 }
 
-fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()> {
+fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared, replace: bool) -> Result<()> {
     let f = index.fields();
-    writer.delete_term(Term::from_field_text(f.id, &p.doc.id));
+    if replace {
+        writer.delete_term(Term::from_field_text(f.id, &p.doc.id));
+    }
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &p.doc.id);
     doc.add_text(f.path, &p.doc.path);
