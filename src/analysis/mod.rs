@@ -169,14 +169,49 @@ impl Analyzer {
 
     /// Analyze a text, appending to `out` (lets callers reuse the buffer).
     pub fn analyze_into(&self, text: &str, out: &mut Vec<Token>) {
+        let mut scratch = Scratch::default();
+        let first = out.len();
+        self.walk(text, &mut scratch, first > 0, |w| {
+            out.push(Token {
+                start: w.start,
+                end: w.end,
+                position: w.position,
+                sentence: w.sentence,
+                normalized: w.normalized.to_string(),
+                stop: w.stop,
+                term: w.term.to_string(),
+                extra: w.extra.to_vec(),
+                rule: w.rule,
+            })
+        });
+    }
+
+    /// The analysis itself: calls `emit` with each word, in order, borrowing
+    /// from `scratch` (reused across words and calls, so a word costs no
+    /// allocation here). `had_tokens`: whether the output already holds
+    /// tokens (a sentence break before the first word then counts).
+    pub(crate) fn walk(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        had_tokens: bool,
+        mut emit: impl FnMut(Word<'_>),
+    ) {
         let rules = self.rules;
+        let Scratch {
+            normalized,
+            next,
+            again,
+            extra,
+        } = scratch;
+        let mut emitted = had_tokens;
         let mut position = 0u32;
         let mut sentence = 0u32;
         let mut prev_end = 0usize;
         let mut pending_break = false;
         let mut words = segment::words(text).peekable();
         while let Some((start, mut end)) = words.next() {
-            if segment::has_sentence_break(&text[prev_end..start]) && !out.is_empty() {
+            if emitted && segment::has_sentence_break(&text[prev_end..start]) {
                 pending_break = true;
             }
             if pending_break {
@@ -189,24 +224,24 @@ impl Analyzer {
                 position += 1;
                 continue;
             }
-            let mut normalized = String::with_capacity(word.len());
-            rules.normalize(word, &mut normalized);
+            normalized.clear();
+            rules.normalize(word, normalized);
             // Join words written apart (Persian می روم, کتاب ها).
             while let Some(&(nstart, nend)) = words.peek() {
                 let gap = &text[end..nstart];
                 if !gap.chars().all(|c| c == ' ' || c == '\u{200c}') || gap.is_empty() {
                     break;
                 }
-                let mut next = String::new();
-                rules.normalize(&text[nstart..nend], &mut next);
-                if rules.join(&normalized, &next) == Join::No {
+                next.clear();
+                rules.normalize(&text[nstart..nend], next);
+                if rules.join(normalized, next) == Join::No {
                     break;
                 }
                 normalized.push('\u{200c}');
-                normalized.push_str(&next);
-                let mut again = String::with_capacity(normalized.len());
-                rules.normalize(&normalized, &mut again);
-                normalized = again;
+                normalized.push_str(next);
+                again.clear();
+                rules.normalize(normalized, again);
+                std::mem::swap(normalized, again);
                 end = nend;
                 words.next();
             }
@@ -214,32 +249,55 @@ impl Analyzer {
                 prev_end = end;
                 continue;
             }
-            let stop = rules.is_stopword(&normalized);
-            let (term, rule, extra) = if stop {
-                (normalized.clone(), None, Vec::new())
+            let stop = rules.is_stopword(normalized);
+            extra.clear();
+            let (term, rule) = if stop {
+                (Cow::Borrowed(normalized.as_str()), None)
             } else {
-                let s = rules.stem(&normalized);
-                let term = s.term.into_owned();
-                let mut extra = Vec::new();
-                rules.extra_terms(&normalized, &term, &mut extra);
-                extra.retain(|e| e != &term && !e.is_empty());
-                (term, s.rule, extra)
+                let s = rules.stem(normalized);
+                rules.extra_terms(normalized, &s.term, extra);
+                extra.retain(|e| *e != *s.term && !e.is_empty());
+                (s.term, s.rule)
             };
-            out.push(Token {
+            emit(Word {
                 start,
                 end,
                 position,
                 sentence,
                 normalized,
                 stop,
-                term,
+                term: &term,
                 extra,
                 rule,
             });
+            emitted = true;
             position += 1;
             prev_end = end;
         }
     }
+}
+
+/// Buffers [`Analyzer::walk`] reuses from word to word.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    normalized: String,
+    next: String,
+    again: String,
+    extra: Vec<String>,
+}
+
+/// One analyzed word, borrowed: what [`Token`] holds, without allocating.
+#[derive(Debug)]
+pub(crate) struct Word<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub position: u32,
+    pub sentence: u32,
+    pub normalized: &'a str,
+    pub stop: bool,
+    pub term: &'a str,
+    pub extra: &'a [String],
+    pub rule: Option<&'static str>,
 }
 
 fn rules_for(l: Lang) -> &'static dyn Language {
