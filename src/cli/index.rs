@@ -13,6 +13,9 @@ use crate::index::{write, IndexOptions, KorpusIndex};
 use crate::ingest::IngestOptions;
 use crate::lang::Lang;
 
+/// Above this many documents, `index` does not compute the statistics overview.
+const OVERVIEW_MAX_DOCS: u64 = 20_000;
+
 /// Arguments of `korpus index`.
 #[derive(Debug, Args)]
 #[command(
@@ -119,11 +122,33 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
                 summary.files_missing
             )?;
         }
-        for s in &summary.skipped {
+        let shown = 20;
+        for s in summary.skipped.iter().take(shown) {
             writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
         }
+        if summary.skipped.len() > shown {
+            writeln!(
+                out,
+                "  … and {} more skipped files (korpus info --files lists them all)",
+                summary.skipped.len() - shown
+            )?;
+        }
         writeln!(out)?;
-        stats::print_overview(&index, &mut out, 10)?;
+        if summary.documents <= OVERVIEW_MAX_DOCS {
+            stats::print_overview(&index, &mut out, 10)?;
+        } else {
+            // Statistics re-analyze every document: on a large corpus that
+            // would double the run. Show the languages and point to `stats`.
+            let mut t = output::Table::new(&["lang", "documents"]).right_align(&[1]);
+            for (l, n) in &summary.by_lang {
+                t.row(vec![l.clone(), n.to_string()]);
+            }
+            t.write(&mut out)?;
+            writeln!(
+                out,
+                "\nFor statistics run `korpus stats`; for themes `korpus themes`."
+            )?;
+        }
     }
     Ok(if a.strict && !summary.skipped.is_empty() {
         EXIT_SKIPPED

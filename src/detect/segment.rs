@@ -82,6 +82,9 @@ fn same(a: &Detection, b: &Detection) -> bool {
     a.lang == b.lang
 }
 
+/// Line confidence above which its sentences are not checked one by one.
+const CONFIDENT_LINE: f64 = 0.97;
+
 pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
     if text.is_empty() {
         return Vec::new();
@@ -101,7 +104,9 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
         }
         let line_det = det.detect(&text[ls..le]);
         let sents = sentences(text, ls, le);
-        if sents.len() < 2 || n < 2 * SENTENCE_LETTERS {
+        // A line detected with high confidence is one language: checking its
+        // sentences again would double the cost of detection for nothing.
+        if sents.len() < 2 || n < 2 * SENTENCE_LETTERS || line_det.confidence >= CONFIDENT_LINE {
             units.push(Unit {
                 start: ls,
                 end: le,
