@@ -339,10 +339,20 @@ impl Rng {
     }
 }
 
-/// Words of a text usable in a query: letters only, at least 4 characters.
+/// Words of a text usable in a query: letters only, 4 to 20 characters, and
+/// content words (not a stopword in any target language, as queries a
+/// researcher types; a query of stopwords only is rejected by korpus).
 fn query_words(text: &str) -> Vec<&str> {
     text.split(|c: char| !c.is_alphabetic())
         .filter(|w| w.chars().count() >= 4 && w.chars().count() <= 20)
+        .filter(|w| {
+            !korpus::Lang::TARGETS.iter().any(|&l| {
+                korpus::analysis::Analyzer::get(l)
+                    .analyze(w)
+                    .iter()
+                    .any(|t| t.stop)
+            })
+        })
         .collect()
 }
 

@@ -9,17 +9,6 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the repo, if present (CI has it; a fresh clone may not).
-pub fn shared() -> Option<PathBuf> {
-    let p = root().join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: ../shared is not present");
-        None
-    }
-}
-
 /// A fresh temporary folder for one test.
 pub struct TestDir {
     pub dir: tempfile::TempDir,
