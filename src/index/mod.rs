@@ -139,6 +139,10 @@ pub struct KorpusIndex {
     dir: PathBuf,
     index: Index,
     fields: Fields,
+    /// The reader `search` uses, opened at the first search. Opening a reader
+    /// parses `meta.json`, which holds the per-file state of incremental runs
+    /// (megabytes on a large corpus), so repeated searches share one.
+    search_reader: std::sync::OnceLock<tantivy::IndexReader>,
 }
 
 impl std::fmt::Debug for KorpusIndex {
@@ -195,6 +199,7 @@ impl KorpusIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
+            search_reader: Default::default(),
         })
     }
 
@@ -230,6 +235,7 @@ impl KorpusIndex {
             dir: dir.to_path_buf(),
             index,
             fields,
+            search_reader: Default::default(),
         })
     }
 
@@ -291,6 +297,23 @@ impl KorpusIndex {
     /// while another process indexes; if that writer deletes the files of a
     /// merged segment between our reading `meta.json` and opening them, the
     /// open is retried on the newer commit.
+    /// A searcher for queries: on the commit that was last when this index
+    /// handle first searched (see [`KorpusIndex::searcher`] for a fresh one).
+    pub fn search_searcher(&self) -> Result<tantivy::Searcher> {
+        if let Some(r) = self.search_reader.get() {
+            return Ok(r.searcher());
+        }
+        let reader: tantivy::IndexReader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let _ = self.search_reader.set(reader);
+        Ok(searcher)
+    }
+
+    /// A searcher on the last commit (opens a fresh reader).
     pub fn searcher(&self) -> Result<tantivy::Searcher> {
         let mut attempt = 0;
         loop {

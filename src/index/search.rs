@@ -66,6 +66,35 @@ fn drop_stopwords(query: &str) -> String {
         .join(" ")
 }
 
+/// Text given to the snippet generator at once.
+const SNIPPET_WINDOW: usize = 16 << 10;
+
+/// `text` cut into windows of about `size` bytes, at whitespace where there is
+/// some (so no word is cut in two), else at a char boundary.
+fn windows(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if rest.len() <= size {
+            return Some(std::mem::take(&mut rest));
+        }
+        let mut cut = size;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        if let Some(ws) = rest[..cut].rfind(char::is_whitespace) {
+            if ws > 0 {
+                cut = ws;
+            }
+        }
+        let (head, tail) = rest.split_at(cut);
+        rest = tail;
+        Some(head)
+    })
+}
+
 /// Text analyzed at once by [`KorpusIndex::for_each_batch`].
 const BATCH_TEXT_BYTES: usize = 8 << 20;
 
@@ -394,7 +423,7 @@ impl KorpusIndex {
     /// Run a search.
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<SearchResults> {
         let q = self.parse_query_with(query, opts.lang, opts.lenient)?;
-        let searcher = self.searcher()?;
+        let searcher = self.search_searcher()?;
         let top = TopDocs::with_limit(opts.limit.max(1))
             .and_offset(opts.offset)
             .order_by_score();
@@ -452,10 +481,20 @@ impl KorpusIndex {
                     generators.entry(span.lang).or_insert(g)
                 }
             };
-            let s = generator.snippet(&doc.body[span.start..span.end]);
-            let h: Vec<(usize, usize)> = s.highlighted().iter().map(|r| (r.start, r.end)).collect();
-            if best.as_ref().is_none_or(|b| h.len() > b.1.len()) {
-                best = Some((s.fragment().to_string(), h));
+            // The generator analyzes all the text it is given: look in
+            // windows and stop at the first with a match, so a long document
+            // costs what its first matching window costs.
+            for window in windows(&doc.body[span.start..span.end], SNIPPET_WINDOW) {
+                let s = generator.snippet(window);
+                let h: Vec<(usize, usize)> =
+                    s.highlighted().iter().map(|r| (r.start, r.end)).collect();
+                let found = !h.is_empty();
+                if best.as_ref().is_none_or(|b| h.len() > b.1.len()) {
+                    best = Some((s.fragment().to_string(), h));
+                }
+                if found {
+                    break;
+                }
             }
         }
         let (mut text, mut h) = best.unwrap_or_default();
@@ -583,5 +622,19 @@ impl KorpusIndex {
             Ok(())
         })?;
         Ok(acc.expect("accumulator"))
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    #[test]
+    fn windows_cover_the_text_and_cut_at_whitespace() {
+        let text = "Kunden ".repeat(10_000) + "Ende";
+        let parts: Vec<&str> = super::windows(&text, 1000).collect();
+        assert_eq!(parts.concat(), text);
+        assert!(parts.iter().all(|p| p.len() <= 1000));
+        assert!(parts[1..].iter().all(|p| p.starts_with(' ')));
+        let rtl = "مشتری ".repeat(500);
+        assert_eq!(super::windows(&rtl, 333).collect::<String>(), rtl);
     }
 }
