@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod chars;
 pub mod cli;
 pub mod corpus;
 pub mod detect;

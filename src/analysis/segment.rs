@@ -11,7 +11,7 @@ use unicode_segmentation::UnicodeSegmentation;
 /// Byte ranges `(start, end)` of the words of `text`, in order.
 pub fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     text.split_word_bound_indices().filter_map(|(start, w)| {
-        if w.chars().any(char::is_alphanumeric) {
+        if w.chars().any(crate::chars::is_alphanumeric) {
             // Trim joiners at the edges: they belong to no word.
             let trimmed_start = w.len() - w.trim_start_matches(is_joiner).len();
             let inner = w.trim_matches(is_joiner);

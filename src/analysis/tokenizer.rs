@@ -10,6 +10,47 @@ use tantivy::tokenizer::{TextAnalyzer, Token as TToken, TokenStream, Tokenizer};
 use super::{Analyzer, Scratch};
 use crate::lang::Lang;
 
+/// First char of a field value that holds tokens analyzed ahead of time (by
+/// [`pre_analyze`]) instead of text. Analysis runs once, in the indexing
+/// workers, and the tantivy writer only replays the terms. A query or a
+/// stored text never starts with NUL, and terms never contain the control
+/// characters used as separators.
+pub const PRE_ANALYZED: char = '\u{0}';
+const TERM_END: u8 = 1;
+const TOKEN_END: u8 = 2;
+
+/// Analyze `text` in `lang` and append, to `out`, the value that makes
+/// [`KorpusTokenizer`] emit exactly the tokens it would emit for `text`:
+/// `NUL (term 0x01 position 0x02)*`.
+pub(crate) fn pre_analyze(lang: Lang, text: &str, scratch: &mut Scratch, out: &mut String) {
+    out.push(PRE_ANALYZED);
+    Analyzer::get(lang).walk(text, scratch, false, |w| {
+        if w.stop {
+            return;
+        }
+        for term in std::iter::once(w.term).chain(w.extra.iter().map(String::as_str)) {
+            out.push_str(term);
+            out.push(TERM_END as char);
+            push_u32(out, w.position);
+            out.push(TOKEN_END as char);
+        }
+    });
+}
+
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).expect("ascii digits"));
+}
+
 /// A tantivy tokenizer for one language.
 #[derive(Clone, Debug)]
 pub struct KorpusTokenizer {
@@ -55,6 +96,13 @@ impl Tokenizer for KorpusTokenizer {
             scratch,
         } = self;
         *len = 0;
+        if let Some(encoded) = text.strip_prefix(PRE_ANALYZED) {
+            replay(encoded, buffer, len);
+            return KorpusTokenStream {
+                tokens: &mut buffer[..*len],
+                next: 0,
+            };
+        }
         analyzer.walk(text, scratch, false, |w| {
             if w.stop {
                 return;
@@ -85,6 +133,39 @@ impl Tokenizer for KorpusTokenizer {
     }
 }
 
+/// Decode the tokens written by [`pre_analyze`] into `buffer`.
+fn replay(encoded: &str, buffer: &mut Vec<TToken>, len: &mut usize) {
+    let mut rest = encoded;
+    while !rest.is_empty() {
+        let bytes = rest.as_bytes();
+        let Some(t) = bytes.iter().position(|&b| b == TERM_END) else {
+            break;
+        };
+        let Some(e) = bytes[t..]
+            .iter()
+            .position(|&b| b == TOKEN_END)
+            .map(|e| t + e)
+        else {
+            break;
+        };
+        let position = bytes[t + 1..e]
+            .iter()
+            .fold(0usize, |n, &d| n * 10 + (d.wrapping_sub(b'0') as usize));
+        if *len == buffer.len() {
+            buffer.push(TToken::default());
+        }
+        let slot = &mut buffer[*len];
+        slot.offset_from = 0;
+        slot.offset_to = 0;
+        slot.position = position;
+        slot.position_length = 1;
+        slot.text.clear();
+        slot.text.push_str(&rest[..t]);
+        *len += 1;
+        rest = &rest[e + 1..];
+    }
+}
+
 impl TokenStream for KorpusTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.next += 1;
@@ -112,6 +193,36 @@ mod tests {
         }
         assert_eq!(terms.len(), 2);
         assert_eq!(terms[0].1, 1, "stopword 'die' keeps position 0");
+    }
+
+    #[test]
+    fn pre_analyzed_value_replays_the_same_tokens() {
+        let texts = [
+            (
+                Lang::De,
+                "Die Kundenzufriedenheit steigt. Neue Kunden warten auf Rückmeldung!",
+            ),
+            (Lang::Fa, "کتاب ها را می خوانم و مشتری‌ها راضی هستند ۱۲۳"),
+            (Lang::Ru, "Ёжик и клиенты: всё хорошо, 2024 год."),
+            (Lang::Ar, "العملاء راضون عن الخدمة ٣٤٥"),
+            (Lang::Sl, "Stranke čakajo že dva dni, žal."),
+            (Lang::Und, "brand X-200 ok"),
+        ];
+        for (lang, text) in texts {
+            let mut tok = KorpusTokenizer::text_analyzer(lang);
+            let direct: Vec<(String, usize)> = stream(&mut tok, text)
+                .into_iter()
+                .map(|(t, p, _, _)| (t, p))
+                .collect();
+            let mut encoded = String::new();
+            pre_analyze(lang, text, &mut Scratch::default(), &mut encoded);
+            let replayed: Vec<(String, usize)> = stream(&mut tok, &encoded)
+                .into_iter()
+                .map(|(t, p, _, _)| (t, p))
+                .collect();
+            assert!(!direct.is_empty(), "{lang}: {text}");
+            assert_eq!(direct, replayed, "{lang}: {text}");
+        }
     }
 
     fn stream(tok: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {

@@ -40,6 +40,8 @@ use tantivy::schema::{OwnedValue, Value};
 use tantivy::{IndexWriter, Opstamp, TantivyDocument, Term};
 
 use super::{KorpusIndex, MANIFEST};
+use crate::analysis::tokenizer;
+use crate::analysis::Scratch;
 use crate::corpus::LangSpan;
 use crate::detect::Detector;
 use crate::error::{Error, Result};
@@ -228,10 +230,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
+/// A document ready to add: detected, and each language span analyzed (in
+/// the worker threads, once) into a pre-analyzed field value.
 struct Prepared {
     doc: Document,
     lang: Lang,
     spans: Vec<LangSpan>,
+    /// One pre-analyzed value per span (see [`tokenizer::pre_analyze`]).
+    analyzed: Vec<String>,
 }
 
 const CHUNK_FILES: usize = 256;
@@ -434,6 +440,7 @@ pub fn index_paths(
     // Take the lock first: a second run fails before doing any work.
     let writer = writer(index, opts.jobs, opts.heap_bytes)?;
     let (files, discover_reports) = ingest::discover(paths)?;
+    let mut stream_scratch = Scratch::default();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
@@ -525,134 +532,159 @@ pub fn index_paths(
     let total = files.len();
     let items: Vec<(&PathBuf, Plan)> = files.iter().zip(plans).collect();
     let mut done = 0;
-    for chunk in items.chunks(CHUNK_FILES) {
-        let work: Vec<Work> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|(p, plan)| match plan {
-                    Plan::Unchanged(st) => Work::Unchanged(st.clone()),
-                    Plan::Read(size, mtime, _) if *size > opts.ingest.max_file_bytes => {
-                        Work::Stream(*size, *mtime)
-                    }
-                    Plan::Read(size, mtime, hash) => {
-                        let hash = hash.clone().unwrap_or_else(|| hash_file(p));
-                        let mut docs = Vec::new();
-                        let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
-                            docs.push(prepare(d, &detector))
+    // Pipelined: a producer thread reads, detects and analyzes the next
+    // chunk on the pool while this thread adds the current one to the writer.
+    std::thread::scope(|sc| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Work>>(1);
+        let (pool, detector, items) = (&pool, &detector, &items);
+        sc.spawn(move || {
+            for chunk in items.chunks(CHUNK_FILES) {
+                let work = pool.install(|| read_chunk(chunk, opts, detector));
+                if tx.send(work).is_err() {
+                    break;
+                }
+            }
+        });
+        for (chunk, work) in items.chunks(CHUNK_FILES).zip(rx) {
+            for ((p, _), w) in chunk.iter().zip(work) {
+                let k = key(p);
+                match w {
+                    Work::Unchanged(st) => {
+                        run.files.push(ManifestFile {
+                            path: k.clone(),
+                            documents: st.documents,
+                            encoding: st.encoding.clone(),
+                            skipped: st.skipped.clone(),
+                            replaced: st.replaced,
+                            status: "unchanged".into(),
                         });
+                        run.state.files.insert(k, st);
+                    }
+                    Work::Read(docs, report, st) => {
+                        run.forget(&k);
+                        let mut kept = 0;
+                        let mut dup_of = None;
+                        for d in docs {
+                            match run.add_doc(d)? {
+                                Some(first) => {
+                                    dup_of.get_or_insert(first);
+                                }
+                                None => kept += 1,
+                            }
+                        }
+                        run.finish_file(report, st, kept, dup_of);
+                    }
+                    Work::Stream(size, mtime) => {
+                        run.forget(&k);
+                        let hash = hash_file(p);
+                        let mut kept = 0;
+                        let mut dup_of = None;
+                        let mut err = None;
+                        let mut pending_bytes = 0usize;
+                        let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
+                            if err.is_some() {
+                                return;
+                            }
+                            pending_bytes += d.body.len();
+                            match run.add_doc(prepare(d, &detector, &mut stream_scratch)) {
+                                Ok(Some(first)) => {
+                                    dup_of.get_or_insert(first);
+                                }
+                                Ok(None) => kept += 1,
+                                Err(e) => err = Some(e),
+                            }
+                            // tantivy queues added documents without bound: commit
+                            // to drain the queue. The file is recorded with an
+                            // impossible size, so a killed run re-reads it (its
+                            // committed parts are deleted by path first).
+                            if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
+                                pending_bytes = 0;
+                                run.state.files.insert(
+                                    k.clone(),
+                                    FileState {
+                                        size: u64::MAX,
+                                        mtime_ns: 0,
+                                        hash: String::new(),
+                                        documents: kept,
+                                        encoding: None,
+                                        skipped: Some("partly indexed (interrupted)".into()),
+                                        replaced: 0,
+                                    },
+                                );
+                                if let Err(e) = run.commit(false) {
+                                    err = Some(e);
+                                }
+                            }
+                        });
+                        run.state.files.remove(&k);
+                        if let Some(e) = err {
+                            return Err(e);
+                        }
                         let st = FileState {
-                            size: *size,
-                            mtime_ns: *mtime,
+                            size,
+                            mtime_ns: mtime,
                             hash,
                             documents: 0,
                             encoding: None,
                             skipped: None,
                             replaced: 0,
                         };
-                        Work::Read(docs, report, st)
+                        run.finish_file(report, st, kept, dup_of);
                     }
-                })
-                .collect()
-        });
-        for ((p, _), w) in chunk.iter().zip(work) {
-            let k = key(p);
-            match w {
-                Work::Unchanged(st) => {
-                    run.files.push(ManifestFile {
-                        path: k.clone(),
-                        documents: st.documents,
-                        encoding: st.encoding.clone(),
-                        skipped: st.skipped.clone(),
-                        replaced: st.replaced,
-                        status: "unchanged".into(),
-                    });
-                    run.state.files.insert(k, st);
                 }
-                Work::Read(docs, report, st) => {
-                    run.forget(&k);
-                    let mut kept = 0;
-                    let mut dup_of = None;
-                    for d in docs {
-                        match run.add_doc(d)? {
-                            Some(first) => {
-                                dup_of.get_or_insert(first);
-                            }
-                            None => kept += 1,
-                        }
-                    }
-                    run.finish_file(report, st, kept, dup_of);
-                }
-                Work::Stream(size, mtime) => {
-                    run.forget(&k);
-                    let hash = hash_file(p);
-                    let mut kept = 0;
-                    let mut dup_of = None;
-                    let mut err = None;
-                    let mut pending_bytes = 0usize;
-                    let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
-                        if err.is_some() {
-                            return;
-                        }
-                        pending_bytes += d.body.len();
-                        match run.add_doc(prepare(d, &detector)) {
-                            Ok(Some(first)) => {
-                                dup_of.get_or_insert(first);
-                            }
-                            Ok(None) => kept += 1,
-                            Err(e) => err = Some(e),
-                        }
-                        // tantivy queues added documents without bound: commit
-                        // to drain the queue. The file is recorded with an
-                        // impossible size, so a killed run re-reads it (its
-                        // committed parts are deleted by path first).
-                        if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
-                            pending_bytes = 0;
-                            run.state.files.insert(
-                                k.clone(),
-                                FileState {
-                                    size: u64::MAX,
-                                    mtime_ns: 0,
-                                    hash: String::new(),
-                                    documents: kept,
-                                    encoding: None,
-                                    skipped: Some("partly indexed (interrupted)".into()),
-                                    replaced: 0,
-                                },
-                            );
-                            if let Err(e) = run.commit(false) {
-                                err = Some(e);
-                            }
-                        }
-                    });
-                    run.state.files.remove(&k);
-                    if let Some(e) = err {
-                        return Err(e);
-                    }
-                    let st = FileState {
-                        size,
-                        mtime_ns: mtime,
-                        hash,
-                        documents: 0,
-                        encoding: None,
-                        skipped: None,
-                        replaced: 0,
-                    };
-                    run.finish_file(report, st, kept, dup_of);
+                if opts.commit_every > 0 && run.since_commit >= opts.commit_every {
+                    run.commit(false)?;
                 }
             }
-            if opts.commit_every > 0 && run.since_commit >= opts.commit_every {
-                run.commit(false)?;
-            }
+            done += chunk.len();
+            progress(done, total);
         }
-        done += chunk.len();
-        progress(done, total);
-    }
+        Ok(())
+    })?;
     let summary = run.commit(true)?;
     run.writer.wait_merging_threads()?;
     Ok(summary)
 }
 
-fn prepare(doc: Document, detector: &Detector) -> Prepared {
+/// Read, decode, detect and analyze a chunk of files on the current pool
+/// (order kept).
+fn read_chunk(chunk: &[(&PathBuf, Plan)], opts: &IndexOptions, detector: &Detector) -> Vec<Work> {
+    chunk
+        .par_iter()
+        .map_init(Scratch::default, |scratch, (p, plan)| match plan {
+            Plan::Unchanged(st) => Work::Unchanged(st.clone()),
+            Plan::Read(size, mtime, _) if *size > opts.ingest.max_file_bytes => {
+                Work::Stream(*size, *mtime)
+            }
+            Plan::Read(size, mtime, hash) => {
+                // Hash the bytes the reader reads: one read per file.
+                let mut hash = hash.clone();
+                let mut docs = Vec::new();
+                let report = ingest::read_file_inspect(
+                    p,
+                    &opts.ingest,
+                    &mut |d| docs.push(prepare(d, detector, scratch)),
+                    &mut |bytes| {
+                        hash.get_or_insert_with(|| blake3::hash(bytes).to_hex().to_string());
+                    },
+                );
+                let hash = hash.unwrap_or_else(|| hash_file(p));
+                let st = FileState {
+                    size: *size,
+                    mtime_ns: *mtime,
+                    hash,
+                    documents: 0,
+                    encoding: None,
+                    skipped: None,
+                    replaced: 0,
+                };
+                Work::Read(docs, report, st)
+            }
+        })
+        .collect()
+}
+
+fn prepare(doc: Document, detector: &Detector, scratch: &mut Scratch) -> Prepared {
     let segments = detector.segments(&doc.body);
     let mut spans: Vec<LangSpan> = segments
         .iter()
@@ -670,7 +702,20 @@ fn prepare(doc: Document, detector: &Detector) -> Prepared {
             lang,
         });
     }
-    Prepared { doc, lang, spans }
+    let analyzed = spans
+        .iter()
+        .map(|s| {
+            let mut v = String::with_capacity(s.end - s.start + 16);
+            tokenizer::pre_analyze(s.lang, &doc.body[s.start..s.end], scratch, &mut v);
+            v
+        })
+        .collect();
+    Prepared {
+        doc,
+        lang,
+        spans,
+        analyzed,
+    }
 }
 
 /// The main language: the language covering most bytes of the text among the
@@ -708,8 +753,8 @@ fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()>
     if let Some(t) = &p.doc.title {
         doc.add_text(f.title, t);
     }
-    for s in &p.spans {
-        doc.add_text(f.body(s.lang), &p.doc.body[s.start..s.end]);
+    for (s, v) in p.spans.iter().zip(p.analyzed) {
+        doc.add_text(f.body(s.lang), v);
     }
     doc.add_text(
         f.spans,

@@ -348,7 +348,7 @@ fn class(c: char) -> Class {
         | '®'
         | '™' => Class::Neutral,
         '\u{FFFD}' => Class::Replacement,
-        c if c.is_alphabetic() => Class::OtherLetter,
+        c if crate::chars::is_alphabetic(c) => Class::OtherLetter,
         _ => Class::Symbol,
     }
 }
@@ -369,7 +369,7 @@ pub fn plausibility(text: &str) -> i64 {
         if !c.is_ascii() {
             n[class(c) as usize] += 1;
         }
-        if c.is_alphabetic() && prev.is_alphabetic() {
+        if crate::chars::is_alphabetic(c) && crate::chars::is_alphabetic(prev) {
             let case_flip =
                 c.is_uppercase() && prev.is_lowercase() && !(c.is_ascii() && prev.is_ascii());
             if case_flip || script(c) != script(prev) {

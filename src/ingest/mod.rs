@@ -219,6 +219,18 @@ pub fn read_file_with(
     opts: &IngestOptions,
     sink: &mut dyn FnMut(Document),
 ) -> FileReport {
+    read_file_inspect(path, opts, sink, &mut |_| {})
+}
+
+/// [`read_file_with`], also handing the raw bytes of a file read whole (not
+/// streamed) to `inspect` before decoding, so a caller can hash them without
+/// reading the file twice.
+pub fn read_file_inspect(
+    path: &Path,
+    opts: &IngestOptions,
+    sink: &mut dyn FnMut(Document),
+    inspect: &mut dyn FnMut(&[u8]),
+) -> FileReport {
     let Some(format) = Format::of(path) else {
         return skip_report(
             path,
@@ -245,6 +257,7 @@ pub fn read_file_with(
         Ok(b) => b,
         Err(e) => return skip_report(path, format!("unreadable: {e}")),
     };
+    inspect(&bytes);
     let mut forced = opts.encoding;
     if format == Format::Html && forced.is_none() && std::str::from_utf8(&bytes).is_err() {
         forced = html::declared_charset(&bytes);

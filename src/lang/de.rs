@@ -268,7 +268,7 @@ fn head(s: &str) -> Option<&'static str> {
 /// Split a normalized compound into (modifier term, head term).
 pub fn split_compound(w: &str) -> Option<(&'static str, &'static str)> {
     let chars: Vec<(usize, char)> = w.char_indices().collect();
-    if chars.len() < 7 || !chars.iter().all(|(_, c)| c.is_alphabetic()) {
+    if chars.len() < 7 || !chars.iter().all(|&(_, c)| crate::chars::is_alphabetic(c)) {
         return None;
     }
     // Longest head first.

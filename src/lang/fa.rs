@@ -59,12 +59,12 @@ fn normalize(word: &str, out: &mut String) {
             '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200D}' => {}
             ZWNJ => {
                 let prev = out[start..].chars().last();
-                if prev.is_some_and(|p| p.is_alphabetic()) {
+                if prev.is_some_and(crate::chars::is_alphabetic) {
                     out.push(ZWNJ);
                 }
             }
             c => {
-                if !c.is_alphabetic() && out[start..].ends_with(ZWNJ) {
+                if !crate::chars::is_alphabetic(c) && out[start..].ends_with(ZWNJ) {
                     out.pop();
                 }
                 push_lower_folded_digits(c.encode_utf8(&mut [0; 4]), out);

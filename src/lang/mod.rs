@@ -141,6 +141,19 @@ impl fmt::Display for Lang {
 }
 
 #[cfg(test)]
+mod lower_tests {
+    #[test]
+    fn lower_fast_agrees_with_std() {
+        for u in 0..0x800u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if let Some(l) = super::lower_fast(c) {
+                assert_eq!(c.to_lowercase().collect::<String>(), l.to_string(), "{u:x}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -182,6 +195,8 @@ pub fn push_lower_folded_digits(word: &str, out: &mut String) {
                 let d = fold_digit(c);
                 if d != c {
                     out.push(d);
+                } else if let Some(l) = lower_fast(c) {
+                    out.push(l);
                 } else {
                     out.extend(c.to_lowercase());
                 }
@@ -190,30 +205,44 @@ pub fn push_lower_folded_digits(word: &str, out: &mut String) {
     }
 }
 
-/// A sorted, deduplicated stopword list, looked up by binary search.
-pub struct StopWords(Vec<String>);
+/// `c.to_lowercase()` for the blocks of our scripts where it is one char and
+/// simple arithmetic (Arabic has no case); `None` elsewhere (ask std).
+#[inline]
+fn lower_fast(c: char) -> Option<char> {
+    let u = c as u32;
+    match u {
+        0x600..=0x6FF | 0x430..=0x45F | 0xDF..=0xFF => Some(c),
+        0x410..=0x42F => char::from_u32(u + 0x20),
+        0x400..=0x40F => char::from_u32(u + 0x50),
+        0xC0..=0xDE if u != 0xD7 => char::from_u32(u + 0x20),
+        _ => None,
+    }
+}
+
+/// A stopword list of normalized words, in a hash set (Fx hash: a lookup per
+/// token is one hash and at most one comparison).
+pub struct StopWords(rustc_hash::FxHashSet<Box<str>>);
 
 impl StopWords {
     /// Build from raw words, normalizing each with the language's normalizer
     /// (published lists mix letter forms; the text is normalized the same way).
     pub fn new(words: &str, normalize: impl Fn(&str, &mut String)) -> Self {
-        let mut v: Vec<String> = words
-            .split_whitespace()
-            .map(|w| {
-                let mut s = String::new();
-                normalize(w, &mut s);
-                s
-            })
-            .filter(|s| !s.is_empty())
-            .collect();
-        v.sort();
-        v.dedup();
-        StopWords(v)
+        StopWords(
+            words
+                .split_whitespace()
+                .map(|w| {
+                    let mut s = String::new();
+                    normalize(w, &mut s);
+                    s.into_boxed_str()
+                })
+                .filter(|s| !s.is_empty())
+                .collect(),
+        )
     }
 
     /// Whether a normalized word is in the list.
     pub fn contains(&self, w: &str) -> bool {
-        self.0.binary_search_by(|x| x.as_str().cmp(w)).is_ok()
+        self.0.contains(w)
     }
 
     /// Number of words.

@@ -159,7 +159,7 @@ fn strip_ending(w: &str) -> Option<(&str, &'static str)> {
 
 /// Stem a normalized word.
 pub fn stem_word(w: &str) -> (String, Option<&'static str>) {
-    if !w.chars().all(char::is_alphabetic) {
+    if !w.chars().all(crate::chars::is_alphabetic) {
         return (w.to_string(), None);
     }
     let mut rule = None;
