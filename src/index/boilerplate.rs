@@ -7,7 +7,7 @@
 //! pass over the stored texts counts lines per source (the file's folder); the
 //! counts are sums, so the result does not depend on order or threads.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use tantivy::schema::Value;

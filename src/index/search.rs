@@ -97,6 +97,11 @@ fn windows(text: &str, size: usize) -> impl Iterator<Item = &str> {
 
 /// Text analyzed at once by [`KorpusIndex::for_each_batch`].
 const BATCH_TEXT_BYTES: usize = 8 << 20;
+/// Documents folded into one partial accumulator by `fold` (fixed, so the
+/// merge order never depends on the thread count).
+const FOLD_CHUNK: usize = 256;
+/// Documents read and analyzed together (in parallel) by `for_each_batch`.
+const LOAD_GROUP: usize = 128;
 
 /// Options of a search.
 #[derive(Debug, Clone)]
@@ -553,23 +558,30 @@ impl KorpusIndex {
         let (searcher, addrs) = self.subset(subset)?;
         // Batches close at `batch` documents or BATCH_TEXT_BYTES of text, so a
         // corpus of huge documents does not hold thousands of them analyzed.
-        let mut pending: Vec<StoredDoc> = Vec::new();
+        // Documents are read from the store and analyzed in parallel, a
+        // group at a time (the group size is fixed, so batches do not depend
+        // on the number of threads).
+        let mut pending: Vec<AnalyzedDoc> = Vec::new();
         let mut bytes = 0usize;
-        let analyze = |docs: Vec<StoredDoc>| -> Vec<AnalyzedDoc> {
-            docs.into_par_iter().map(AnalyzedDoc::new).collect()
-        };
-        for (_, a) in &addrs {
-            let d: TantivyDocument = searcher.doc(*a)?;
-            let doc = self.stored_doc(&d);
-            bytes += doc.body.len();
-            pending.push(doc);
-            if pending.len() >= batch.max(1) || bytes >= BATCH_TEXT_BYTES {
-                f(analyze(std::mem::take(&mut pending)))?;
-                bytes = 0;
+        for group in addrs.chunks(LOAD_GROUP) {
+            let docs: Vec<AnalyzedDoc> = group
+                .par_iter()
+                .map(|(_, a)| -> Result<AnalyzedDoc> {
+                    let d: TantivyDocument = searcher.doc(*a)?;
+                    Ok(AnalyzedDoc::new(self.stored_doc(&d)))
+                })
+                .collect::<Result<_>>()?;
+            for doc in docs {
+                bytes += doc.doc.body.len();
+                pending.push(doc);
+                if pending.len() >= batch.max(1) || bytes >= BATCH_TEXT_BYTES {
+                    f(std::mem::take(&mut pending))?;
+                    bytes = 0;
+                }
             }
         }
         if !pending.is_empty() {
-            f(analyze(pending))?;
+            f(pending)?;
         }
         Ok(addrs.len())
     }
@@ -607,7 +619,7 @@ impl KorpusIndex {
         let mut acc = Some(new());
         self.for_each_clean_batch(subset, 1024, keep_boilerplate, |docs| {
             let parts: Vec<A> = docs
-                .par_chunks(64)
+                .par_chunks(FOLD_CHUNK)
                 .map(|chunk| {
                     let mut a = new();
                     for d in chunk.iter().filter(|d| !skip.contains(&d.doc.id)) {

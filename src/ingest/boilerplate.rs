@@ -7,7 +7,7 @@
 //! skip the ranges. Results are deterministic (no randomness, no iteration
 //! over hash-map order leaks into the output).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// A line is boilerplate when it appears in at least this many documents of
@@ -86,7 +86,7 @@ pub fn boilerplate_ranges(docs: &[&str]) -> Vec<Vec<Range<usize>>> {
 /// `(path, text)`; documents are grouped by [`source_of`] their path.
 /// The result is in input order.
 pub fn boilerplate_ranges_by_source(docs: &[(&str, &str)]) -> Vec<Vec<Range<usize>>> {
-    let mut sources: HashMap<&str, LineCounts> = HashMap::new();
+    let mut sources: HashMap<&str, LineCounts> = HashMap::default();
     for (path, text) in docs {
         sources.entry(source_of(path)).or_default().observe(text);
     }

@@ -17,7 +17,7 @@
 //!   O22 = N − O11 − O12 − O21 (cells clamped at 0), signed negative when
 //!   O11 < E11.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -135,8 +135,8 @@ impl CollocAcc {
         CollocAcc {
             node: node.into(),
             span,
-            terms: HashMap::new(),
-            pairs: HashMap::new(),
+            terms: HashMap::default(),
+            pairs: HashMap::default(),
             tokens: 0,
         }
     }

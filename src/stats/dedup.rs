@@ -13,7 +13,8 @@
 //!   by id) so shingle sets are never held for the whole corpus.
 //! - [`dedup`] collapses each connected group of duplicates onto its smallest id.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -165,7 +166,7 @@ impl MinHashAcc {
     pub fn candidates(&self, threshold: f64) -> Vec<DupPair> {
         let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
         for band in 0..BANDS {
-            let mut buckets: HashMap<&[u32], Vec<usize>> = HashMap::new();
+            let mut buckets: HashMap<&[u32], Vec<usize>> = HashMap::default();
             for (i, (_, sig)) in self.entries.iter().enumerate() {
                 buckets
                     .entry(&sig[band * ROWS..(band + 1) * ROWS])

@@ -15,7 +15,7 @@
 //!   it occurs (the size of a postings list), kept in document order so the
 //!   float sums are reproducible. Use `without_dispersion` to drop them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -77,7 +77,7 @@ impl FreqAcc {
             n,
             include_stop: false,
             dispersion: true,
-            grams: HashMap::new(),
+            grams: HashMap::default(),
             tokens: 0,
             docs: 0,
             parts: 0,
@@ -124,7 +124,7 @@ impl FreqAcc {
         self.parts += 1;
         self.min_part = self.min_part.min(len);
         let n = self.n;
-        let mut local: HashMap<String, (u32, bool, Surfaces)> = HashMap::new();
+        let mut local: HashMap<String, (u32, bool, Surfaces)> = HashMap::default();
         let mut key = String::new();
         let mut surf = String::new();
         'outer: for i in 0..toks.len().saturating_sub(n - 1) {

@@ -49,7 +49,6 @@ pub mod numbers;
 pub mod render;
 pub mod summary;
 
-use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -101,29 +100,37 @@ impl GroupBy {
     }
 }
 
-/// Surface forms seen for a term, with counts.
+/// Surface forms seen for a term, with counts. A term has few forms (most
+/// one to three), so a short list searched in order beats a hash map per
+/// term: no table to allocate, and merging stays cheap.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Surfaces(HashMap<String, u64>);
+pub(crate) struct Surfaces(Vec<(Box<str>, u64)>);
 
 impl Surfaces {
     pub(crate) fn add(&mut self, s: &str, n: u64) {
-        if let Some(c) = self.0.get_mut(s) {
-            *c += n;
-        } else {
-            self.0.insert(s.to_string(), n);
+        match self.0.iter_mut().find(|(f, _)| **f == *s) {
+            Some((_, c)) => *c += n,
+            None => self.0.push((s.into(), n)),
         }
     }
     pub(crate) fn merge(&mut self, other: Surfaces) {
+        if self.0.is_empty() {
+            self.0 = other.0;
+            return;
+        }
         for (s, n) in other.0 {
-            *self.0.entry(s).or_insert(0) += n;
+            match self.0.iter_mut().find(|(f, _)| *f == s) {
+                Some((_, c)) => *c += n,
+                None => self.0.push((s, n)),
+            }
         }
     }
     /// The most frequent form; ties → lexicographically smallest.
     pub(crate) fn best(&self) -> String {
         self.0
             .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-            .map(|(s, _)| s.clone())
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(s, _)| s.to_string())
             .unwrap_or_default()
     }
 }

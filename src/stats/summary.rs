@@ -22,7 +22,8 @@
 //! - Bounded memory: per-term counters, a first position per term, and
 //!   histograms of sentence and document lengths; no token is kept.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -395,7 +396,7 @@ fn mattr_parts(terms: &[&str], w: usize) -> (u64, u64) {
     if n == 0 {
         return (0, 0);
     }
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    let mut counts: HashMap<&str, u32> = HashMap::default();
     if n < w {
         for t in terms {
             *counts.entry(t).or_insert(0) += 1;
@@ -421,7 +422,7 @@ fn mattr_parts(terms: &[&str], w: usize) -> (u64, u64) {
 
 /// MTLD factors of one pass, in units of 10⁻⁹ (partial factor included).
 fn mtld_factors<'a>(terms: impl Iterator<Item = &'a str>) -> u64 {
-    let mut seen: std::collections::HashSet<&str> = Default::default();
+    let mut seen: rustc_hash::FxHashSet<&str> = Default::default();
     let mut count: u128 = 0;
     let mut factors: u128 = 0;
     for t in terms {

@@ -16,7 +16,7 @@
 //!   only *weak* evidence (German capitalises every noun); it counts once the
 //!   same word occurs in a document of another language.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use crate::analysis::Analyzer;
@@ -289,7 +289,7 @@ pub fn load_lexicon(path: impl AsRef<Path>) -> crate::Result<Lexicon> {
 
 /// Counts of anchors (by id) in a sequence, sorted by id.
 pub fn bag(seq: &[u32]) -> Vec<(u32, u32)> {
-    let mut m: HashMap<u32, u32> = HashMap::new();
+    let mut m: HashMap<u32, u32> = HashMap::default();
     for &a in seq {
         *m.entry(a).or_insert(0) += 1;
     }

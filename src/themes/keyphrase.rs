@@ -23,7 +23,7 @@
 //! a phrase are neutral: a simplification of YAKE's stopword weighting);
 //! lower is better, ties broken by the term sequence.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analysis::Token;
 use crate::lang::Lang;
@@ -81,7 +81,7 @@ pub fn extract(body: &str, tokens: &[Token], lang: Lang, n: usize) -> Vec<Keyphr
         return Vec::new();
     }
     // Intern terms (order of first appearance: deterministic).
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32> = HashMap::default();
     let mut tid = Vec::with_capacity(tokens.len());
     for t in tokens {
         let next = ids.len() as u32;
@@ -181,7 +181,7 @@ pub fn extract(body: &str, tokens: &[Token], lang: Lang, n: usize) -> Vec<Keyphr
         sentences: Vec<u32>,
         terms: Vec<u32>,
     }
-    let mut cands: HashMap<String, Cand> = HashMap::new();
+    let mut cands: HashMap<String, Cand> = HashMap::default();
     for i in 0..tokens.len() {
         if !is_candidate_word(&tokens[i]) {
             continue;
@@ -208,7 +208,7 @@ pub fn extract(body: &str, tokens: &[Token], lang: Lang, n: usize) -> Vec<Keyphr
             let surface = body[tokens[i].start..tokens[j].end].to_string();
             let c = cands.entry(key).or_insert_with(|| Cand {
                 count: 0,
-                surfaces: HashMap::new(),
+                surfaces: HashMap::default(),
                 sentences: Vec::new(),
                 terms: tid[i..=j].to_vec(),
             });

@@ -45,7 +45,8 @@ pub mod render;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -345,7 +346,7 @@ impl ThemeBuilder {
             opts,
             docs: Vec::new(),
             anchors: Vec::new(),
-            anchor_ids: HashMap::new(),
+            anchor_ids: HashMap::default(),
             langs: BTreeMap::new(),
         }
     }
@@ -832,7 +833,7 @@ struct LangFit {
 impl ThemeBuilder {
     fn build_matrix(&self, units: &[Unit], acc: &LangAcc) -> (Csr, Vec<u32>) {
         let n = units.len();
-        let mut df: HashMap<u32, u32> = HashMap::new();
+        let mut df: HashMap<u32, u32> = HashMap::default();
         for u in units {
             for &(t, _) in &u.counts {
                 *df.entry(t).or_insert(0) += 1;
@@ -986,7 +987,7 @@ impl ThemeBuilder {
             Some(round(s / stab_seeds.len() as f64))
         };
         // Phrase statistics of this language's units.
-        let mut phrase_units: HashMap<&str, u32> = HashMap::new();
+        let mut phrase_units: HashMap<&str, u32> = HashMap::default();
         for u in units {
             for &p in &u.phrases {
                 *phrase_units
@@ -1056,8 +1057,8 @@ impl ThemeBuilder {
                 key_ev.push(format!("{term} {:+.2}", lr(inside, total - inside)));
             }
             // Label from keyphrases.
-            let mut pscore: HashMap<&str, (f64, u32)> = HashMap::new();
-            let mut plabels: HashMap<&str, HashMap<String, u32>> = HashMap::new();
+            let mut pscore: HashMap<&str, (f64, u32)> = HashMap::default();
+            let mut plabels: HashMap<&str, HashMap<String, u32>> = HashMap::default();
             for &i in mem {
                 let u = &units[i];
                 for &p in &u.phrases {

@@ -1,7 +1,7 @@
 //! Theme quality: NPMI coherence, topic diversity, matched top-term overlap
 //! (stability) and the adjusted Rand index.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// NPMI coherence of `top` term ids (Bouma 2009; Lau et al. 2014), with
 /// boolean *document* co-occurrence over `units` (each a sorted list of term
@@ -123,9 +123,9 @@ pub fn ari(a: &[usize], b: &[usize]) -> f64 {
     if n < 2 {
         return 1.0;
     }
-    let mut table: HashMap<(usize, usize), u64> = HashMap::new();
-    let mut ra: HashMap<usize, u64> = HashMap::new();
-    let mut rb: HashMap<usize, u64> = HashMap::new();
+    let mut table: HashMap<(usize, usize), u64> = HashMap::default();
+    let mut ra: HashMap<usize, u64> = HashMap::default();
+    let mut rb: HashMap<usize, u64> = HashMap::default();
     for (&x, &y) in a.iter().zip(b) {
         *table.entry((x, y)).or_insert(0) += 1;
         *ra.entry(x).or_insert(0) += 1;
