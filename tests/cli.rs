@@ -381,3 +381,53 @@ fn themes_are_identical_across_runs_and_jobs() {
     assert_eq!(a, b);
     assert_eq!(b, c);
 }
+
+#[test]
+fn tied_search_results_are_ordered_by_path_whatever_the_threads() {
+    // 400 documents of equal length that all score the same for "Kunde":
+    // spread over segments differently by one or two indexing threads, they
+    // must still come back in one order (path), page by page.
+    let t = TestDir::new();
+    for i in 0..400 {
+        t.write(
+            &format!("in/{:03}.txt", (i * 7919) % 400),
+            format!("Der Kunde wartet seit Tagen auf Paket Nummer {i:05}."),
+        );
+    }
+    let input = t.path().join("in");
+    let mut pages = Vec::new();
+    for jobs in ["1", "2"] {
+        let idx = t.path().join(format!("idx{jobs}"));
+        let cmd = |args: &[&str]| {
+            let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_korpus"));
+            c.env_remove("KORPUS_INDEX")
+                .arg("--index")
+                .arg(&idx)
+                .args(args);
+            c
+        };
+        let o = run(cmd(&[
+            "index",
+            input.to_str().unwrap(),
+            "--jobs",
+            jobs,
+            "--json",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = run(cmd(&[
+            "search", "Kunde", "--json", "-n", "10", "--offset", "195",
+        ]));
+        assert!(o.status.success(), "{}", stderr(&o));
+        let paths: Vec<String> = json_lines(&o)
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(paths.len(), 10);
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted, "ties in path order");
+        assert!(paths[0].ends_with("195.txt"), "{paths:?}");
+        pages.push(paths);
+    }
+    assert_eq!(pages[0], pages[1]);
+}

@@ -97,6 +97,56 @@ fn windows(text: &str, size: usize) -> impl Iterator<Item = &str> {
 
 /// Text analyzed at once by [`KorpusIndex::for_each_batch`].
 const BATCH_TEXT_BYTES: usize = 8 << 20;
+/// The hits ranked `offset..offset + limit` by score, ties broken by `key`
+/// (path, line, id), so the order never depends on which segment or thread
+/// indexed a document; and the total number of hits.
+///
+/// Documents tied with the last one wanted are all fetched, so the cut at
+/// `offset + limit` falls at the same place in every index of the same corpus.
+fn ranked<K: Ord>(
+    searcher: &tantivy::Searcher,
+    q: &dyn Query,
+    offset: usize,
+    limit: usize,
+    key: impl Fn(DocAddress) -> Result<K>,
+) -> Result<(Vec<(f32, DocAddress)>, usize)> {
+    let want = offset + limit;
+    let mut fetch = want + 1;
+    let (mut top, total) = loop {
+        let (top, total) = searcher.search(
+            q,
+            &(
+                TopDocs::with_limit(fetch).order_by_score(),
+                tantivy::collector::Count,
+            ),
+        )?;
+        // Done when every hit is here, or the last one fetched scores below
+        // the last one wanted (so no tie with it was cut off).
+        if top.len() < fetch || top[fetch - 1].0 < top[want - 1].0 {
+            break (top, total);
+        }
+        fetch *= 2;
+    };
+    if top.len() > want {
+        let cut = top[want - 1].0;
+        top.retain(|(s, _)| *s >= cut);
+    }
+    let mut keyed: Vec<(f32, K, DocAddress)> = top
+        .into_iter()
+        .map(|(s, a)| Ok((s, key(a)?, a)))
+        .collect::<Result<_>>()?;
+    keyed.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok((
+        keyed
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(s, _, a)| (s, a))
+            .collect(),
+        total,
+    ))
+}
+
 /// Documents folded into one partial accumulator by `fold` (fixed, so the
 /// merge order never depends on the thread count).
 const FOLD_CHUNK: usize = 256;
@@ -429,10 +479,13 @@ impl KorpusIndex {
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<SearchResults> {
         let q = self.parse_query_with(query, opts.lang, opts.lenient)?;
         let searcher = self.search_searcher()?;
-        let top = TopDocs::with_limit(opts.limit.max(1))
-            .and_offset(opts.offset)
-            .order_by_score();
-        let (top, total) = searcher.search(&q, &(top, tantivy::collector::Count))?;
+        let (top, total) = ranked(&searcher, &*q, opts.offset, opts.limit.max(1), |addr| {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let f = self.fields();
+            let s = |field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+            let line = d.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
+            Ok((s(f.path).to_string(), line, s(f.id).to_string()))
+        })?;
         let mut generators: BTreeMap<Lang, SnippetGenerator> = BTreeMap::new();
         let mut hits = Vec::new();
         for (i, (score, addr)) in top.into_iter().enumerate() {

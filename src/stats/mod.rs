@@ -49,7 +49,6 @@ pub mod numbers;
 pub mod render;
 pub mod summary;
 
-
 use serde::Serialize;
 
 use crate::corpus::AnalyzedDoc;
