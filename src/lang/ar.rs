@@ -254,10 +254,8 @@ impl Language for Arabic {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::analysis::{Analyzer, MAX_TERM_BYTES};
     use crate::lang::Lang;
-    use proptest::prelude::*;
 
     fn term(w: &str) -> String {
         Analyzer::get(Lang::Ar).analyze(w)[0].term.clone()
@@ -321,30 +319,9 @@ mod tests {
         assert_eq!(Analyzer::get(Lang::Ar).analyze(&w).len(), 1);
     }
 
-    proptest! {
-        #[test]
-        fn never_panics_offsets_on_boundaries(s in "\\PC{0,40}") {
-            for t in Analyzer::get(Lang::Ar).analyze(&s) {
-                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
-            }
-        }
-
-        #[test]
-        fn normalize_idempotent(s in "[\\u0600-\\u06FF\\u0660-\\u0669a-zA-Z]{0,12}") {
-            let mut a = String::new();
-            normalize(&s, &mut a);
-            let mut b = String::new();
-            normalize(&a, &mut b);
-            prop_assert_eq!(a, b);
-        }
-
-        #[test]
-        fn normalize_idempotent_any(s in "\\PC{0,12}") {
-            let mut a = String::new();
-            normalize(&s, &mut a);
-            let mut b = String::new();
-            normalize(&a, &mut b);
-            prop_assert_eq!(a, b);
-        }
-    }
+    crate::lang::analyzer_properties!(
+        Lang::Ar,
+        super::normalize,
+        "[\\u0600-\\u06FF\\u0660-\\u0669a-zA-Z]"
+    );
 }

@@ -433,10 +433,8 @@ impl Language for Persian {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::analysis::{Analyzer, MAX_TERM_BYTES};
     use crate::lang::Lang;
-    use proptest::prelude::*;
 
     fn terms(s: &str) -> Vec<String> {
         Analyzer::get(Lang::Fa)
@@ -508,37 +506,9 @@ mod tests {
         assert_eq!(Analyzer::get(Lang::Fa).analyze(&w).len(), 1);
     }
 
-    proptest! {
-        #[test]
-        fn never_panics_offsets_on_boundaries(s in "\\PC{0,40}") {
-            for t in Analyzer::get(Lang::Fa).analyze(&s) {
-                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
-            }
-        }
-
-        #[test]
-        fn never_panics_persian(s in "[\\u0600-\\u06FF\\u200c\\u200d ]{0,30}") {
-            for t in Analyzer::get(Lang::Fa).analyze(&s) {
-                prop_assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
-            }
-        }
-
-        #[test]
-        fn normalize_idempotent(s in "[\\u0600-\\u06FF\\u200c\\u200d]{0,12}") {
-            let mut a = String::new();
-            normalize(&s, &mut a);
-            let mut b = String::new();
-            normalize(&a, &mut b);
-            prop_assert_eq!(a, b);
-        }
-
-        #[test]
-        fn normalize_idempotent_any(s in "\\PC{0,12}") {
-            let mut a = String::new();
-            normalize(&s, &mut a);
-            let mut b = String::new();
-            normalize(&a, &mut b);
-            prop_assert_eq!(a, b);
-        }
-    }
+    crate::lang::analyzer_properties!(
+        Lang::Fa,
+        super::normalize,
+        "[\\u0600-\\u06FF\\u200c\\u200d]"
+    );
 }

@@ -140,6 +140,55 @@ impl fmt::Display for Lang {
     }
 }
 
+/// Property tests every language shares, expanded in each language's test
+/// module: analysis never panics and its offsets fall on char boundaries, on
+/// any text and on the language's own letters; normalization is idempotent.
+#[cfg(test)]
+macro_rules! analyzer_properties {
+    ($lang:expr, $normalize:path, $letters:literal) => {
+        fn normalize_twice(s: &str) -> (String, String) {
+            let mut a = String::new();
+            $normalize(s, &mut a);
+            let mut b = String::new();
+            $normalize(&a, &mut b);
+            (a, b)
+        }
+
+        fn offsets_on_boundaries(s: &str) -> bool {
+            $crate::analysis::Analyzer::get($lang)
+                .analyze(s)
+                .iter()
+                .all(|t| s.is_char_boundary(t.start) && s.is_char_boundary(t.end))
+        }
+
+        proptest::proptest! {
+            #[test]
+            fn never_panics_offsets_on_boundaries(s in "\\PC{0,40}") {
+                proptest::prop_assert!(offsets_on_boundaries(&s));
+            }
+
+            #[test]
+            fn never_panics_own_letters(s in concat!("(", $letters, "| ){0,30}")) {
+                proptest::prop_assert!(offsets_on_boundaries(&s));
+            }
+
+            #[test]
+            fn normalize_idempotent(s in concat!($letters, "{0,12}")) {
+                let (a, b) = normalize_twice(&s);
+                proptest::prop_assert_eq!(a, b);
+            }
+
+            #[test]
+            fn normalize_idempotent_any(s in "\\PC{0,12}") {
+                let (a, b) = normalize_twice(&s);
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+    };
+}
+#[cfg(test)]
+pub(crate) use analyzer_properties;
+
 #[cfg(test)]
 mod lower_tests {
     #[test]

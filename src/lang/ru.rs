@@ -77,4 +77,6 @@ mod tests {
         let toks = a.analyze("Этапы взаимодействия бизнеса с клиентами");
         assert!(toks.iter().any(|t| t.stop && t.normalized == "с"));
     }
+
+    crate::lang::analyzer_properties!(Lang::Ru, super::normalize, "[а-яА-ЯёЁ]");
 }
