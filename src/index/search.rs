@@ -37,7 +37,7 @@ fn drop_stopwords(query: &str) -> String {
     for (i, p) in pieces.iter().enumerate() {
         let inside = quotes % 2 == 1;
         quotes += p.matches('"').count();
-        if inside || p.is_empty() || !p.chars().all(char::is_alphabetic) {
+        if inside || p.is_empty() || !p.chars().all(crate::chars::is_alphabetic) {
             continue;
         }
         let neighbour_op =
@@ -449,7 +449,7 @@ impl KorpusIndex {
         if query.contains([':', '*', '[', '{']) {
             return Ok(());
         }
-        if terms == 0 && !query.chars().any(char::is_alphanumeric) {
+        if terms == 0 && !query.chars().any(crate::chars::is_alphanumeric) {
             return Err(Error::Query(format!(
                 "query has no words to search for: {:?}",
                 query.trim()

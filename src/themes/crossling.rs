@@ -103,7 +103,7 @@ pub fn extract(d: &AnalyzedDoc) -> Vec<AnchorHit> {
         if !(is_url || is_mail) {
             continue;
         }
-        let t = lw.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '/');
+        let t = lw.trim_end_matches(|c: char| !crate::chars::is_alphanumeric(c) && c != '/');
         let t = t
             .trim_start_matches("https://")
             .trim_start_matches("http://")

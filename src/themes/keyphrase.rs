@@ -53,7 +53,7 @@ pub fn is_number(normalized: &str) -> bool {
 }
 
 fn is_candidate_word(t: &Token) -> bool {
-    !t.stop && !is_number(&t.normalized) && t.normalized.chars().any(char::is_alphabetic)
+    !t.stop && !is_number(&t.normalized) && t.normalized.chars().any(crate::chars::is_alphabetic)
 }
 
 /// Whether only spaces, joiners or hyphens separate two tokens (no punctuation).
@@ -96,11 +96,14 @@ pub fn extract(body: &str, tokens: &[Token], lang: Lang, n: usize) -> Vec<Keyphr
             s.sentences.push(t.sentence);
         }
         let surface = &body[t.start..t.end];
-        let letters = surface.chars().filter(|c| c.is_alphabetic()).count();
+        let letters = surface
+            .chars()
+            .filter(|c| crate::chars::is_alphabetic(*c))
+            .count();
         let all_upper = letters >= 2
             && surface
                 .chars()
-                .filter(|c| c.is_alphabetic())
+                .filter(|c| crate::chars::is_alphabetic(*c))
                 .all(char::is_uppercase);
         let first_of_sentence = i == 0 || tokens[i - 1].sentence != t.sentence;
         let init_cap = surface.chars().next().is_some_and(char::is_uppercase);

@@ -336,7 +336,11 @@ fn lang_bit(l: Lang) -> u8 {
 fn is_content(t: &crate::analysis::Token) -> bool {
     !t.stop
         && !keyphrase::is_number(&t.normalized)
-        && t.normalized.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && t.normalized
+            .chars()
+            .filter(|c| crate::chars::is_alphabetic(*c))
+            .count()
+            >= 2
 }
 
 impl ThemeBuilder {
