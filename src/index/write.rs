@@ -206,14 +206,34 @@ pub struct IndexState {
 
 const STATE_VERSION: u32 = 1;
 
+/// What the commit payload holds: the name of the file (in the index
+/// folder) with the state of that commit. The state itself is megabytes on
+/// a large corpus; in tantivy's `meta.json` it would be parsed by every
+/// reader and held in memory by the writer.
+#[derive(Debug, Serialize, Deserialize)]
+struct StatePointer {
+    state_file: String,
+}
+
+/// Prefix of the state files (`korpus-state-<opstamp>.json`).
+const STATE_PREFIX: &str = "korpus-state-";
+
 /// The file state stored with the last commit (empty for an index written
 /// before korpus kept state, or a fresh one).
 pub fn load_state(index: &KorpusIndex) -> Result<IndexState> {
     let metas = index.tantivy().load_metas()?;
-    Ok(metas
-        .payload
-        .as_deref()
-        .and_then(|p| serde_json::from_str::<IndexState>(p).ok())
+    let Some(payload) = metas.payload.as_deref() else {
+        return Ok(IndexState::default());
+    };
+    let state = if let Ok(ptr) = serde_json::from_str::<StatePointer>(payload) {
+        let path = index.dir().join(&ptr.state_file);
+        let f = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_reader::<_, IndexState>(std::io::BufReader::new(f)).ok()
+    } else {
+        // Indexes written before the state had its own file.
+        serde_json::from_str::<IndexState>(payload).ok()
+    };
+    Ok(state
         .filter(|s| s.version == STATE_VERSION)
         .unwrap_or_default())
 }
@@ -221,10 +241,25 @@ pub fn load_state(index: &KorpusIndex) -> Result<IndexState> {
 /// Write `bytes` to `path` atomically: a temp file in the same folder, fsync,
 /// then rename over the target.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`], the content written by `fill` through a buffer (so a
+/// large JSON document is streamed, never held as one string).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
     use std::io::Write;
     let tmp = path.with_extension("json.tmp");
-    let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+    fill(&mut w)
+        .and_then(|_| w.flush())
+        .map_err(|e| Error::io(&tmp, e))?;
+    let f = w
+        .into_inner()
+        .map_err(|e| Error::io(&tmp, e.into_error()))?;
     f.sync_all().map_err(|e| Error::io(&tmp, e))?;
     drop(f);
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
@@ -401,17 +436,43 @@ impl Run<'_> {
         });
     }
 
-    /// Commit with the file state as payload, then write the manifest.
+    /// Commit, with the file state written to its own file first and named
+    /// in the payload; then write the manifest. A run killed in between
+    /// leaves the previous commit, whose state file is still there (older
+    /// state files are deleted only after the commit). An intermediate commit
+    /// returns a summary without the file list.
     fn commit(&mut self, complete: bool) -> Result<IndexSummary> {
         self.state.version = STATE_VERSION;
-        let payload = serde_json::to_string(&self.state).expect("state serializes");
+        let dir = self.index.dir().to_path_buf();
         let mut prepared = self.writer.prepare_commit()?;
+        let state_file = format!("{STATE_PREFIX}{}.json", prepared.opstamp());
+        let state = &self.state;
+        write_atomic_with(&dir.join(&state_file), |w| {
+            serde_json::to_writer(w, state).map_err(std::io::Error::other)
+        })?;
+        let payload = serde_json::to_string(&StatePointer {
+            state_file: state_file.clone(),
+        })
+        .expect("pointer serializes");
         prepared.set_payload(&payload);
         let opstamp = prepared.commit()?;
         self.since_commit = 0;
-        let summary = summarize(self, opstamp, complete)?;
-        let json = serde_json::to_string_pretty(&summary).expect("summary serializes");
-        write_atomic(&self.index.dir().join(MANIFEST), json.as_bytes())?;
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(STATE_PREFIX) && name != state_file {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        let files = std::mem::take(&mut self.files);
+        let mut summary = summarize(self, files, opstamp, complete)?;
+        write_atomic_with(&dir.join(MANIFEST), |w| {
+            serde_json::to_writer_pretty(w, &summary).map_err(std::io::Error::other)
+        })?;
+        if !complete {
+            self.files = std::mem::take(&mut summary.files);
+        }
         Ok(summary)
     }
 }
@@ -774,7 +835,12 @@ fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()>
     Ok(())
 }
 
-fn summarize(run: &Run, opstamp: Opstamp, complete: bool) -> Result<IndexSummary> {
+fn summarize(
+    run: &Run,
+    files: Vec<ManifestFile>,
+    opstamp: Opstamp,
+    complete: bool,
+) -> Result<IndexSummary> {
     let index = run.index;
     let searcher = index.searcher()?;
     let mut by_lang = BTreeMap::new();
@@ -810,7 +876,6 @@ fn summarize(run: &Run, opstamp: Opstamp, complete: bool) -> Result<IndexSummary
             by_lang.insert(l.code().to_string(), n);
         }
     }
-    let files = run.files.clone();
     let skipped: Vec<Skipped> = files
         .iter()
         .filter_map(|r| {
