@@ -593,20 +593,30 @@ pub fn index_paths(
     let total = files.len();
     let items: Vec<(&PathBuf, Plan)> = files.iter().zip(plans).collect();
     let mut done = 0;
-    // Pipelined: a producer thread reads, detects and analyzes the next
-    // chunk on the pool while this thread adds the current one to the writer.
+    // With several jobs, pipelined: a producer thread reads, detects and
+    // analyzes the next chunk on the pool while this thread adds the current
+    // one to the writer. With one job, one thread does both in turn.
     std::thread::scope(|sc| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Work>>(1);
         let (pool, detector, items) = (&pool, &detector, &items);
-        sc.spawn(move || {
-            for chunk in items.chunks(CHUNK_FILES) {
-                let work = pool.install(|| read_chunk(chunk, opts, detector));
-                if tx.send(work).is_err() {
-                    break;
+        let works: Box<dyn Iterator<Item = Vec<Work>>> = if opts.jobs > 1 {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Work>>(1);
+            sc.spawn(move || {
+                for chunk in items.chunks(CHUNK_FILES) {
+                    let work = pool.install(|| read_chunk(chunk, opts, detector));
+                    if tx.send(work).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
-        for (chunk, work) in items.chunks(CHUNK_FILES).zip(rx) {
+            });
+            Box::new(rx.into_iter())
+        } else {
+            Box::new(
+                items
+                    .chunks(CHUNK_FILES)
+                    .map(move |chunk| pool.install(|| read_chunk(chunk, opts, detector))),
+            )
+        };
+        for (chunk, work) in items.chunks(CHUNK_FILES).zip(works) {
             for ((p, _), w) in chunk.iter().zip(work) {
                 let k = key(p);
                 match w {
