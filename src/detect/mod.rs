@@ -14,6 +14,7 @@ use crate::lang::Lang;
 pub mod eval;
 mod evidence;
 mod model;
+mod ngrams;
 mod profiles;
 
 use model::{char_script, Model, Script};

@@ -22,6 +22,7 @@ use super::evidence::{
     Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, EVIDENCE_SUFFIXES, LATIN_ALPHABETS, MARKERS,
     SIGNATURES, SUFFIXES, WORDS,
 };
+use super::ngrams::{self, NgramModel};
 use super::profiles;
 use crate::lang::Lang;
 
@@ -56,6 +57,14 @@ pub(crate) struct Params {
     /// positive evidence at all (none of its signature letters or marker
     /// words): trigrams alone must not move a text away from a target.
     pub missing_evidence: f32,
+    /// Scale of the n-gram log-likelihood (`ngrams.rs`).
+    pub ngram_scale: f32,
+    /// Scale of the other evidence where the n-gram model decides.
+    pub evidence_scale: f32,
+    /// Cost per order an n-gram model backs off.
+    pub ngram_backoff: f32,
+    /// At most this many letters are scored by the n-gram model.
+    pub ngram_letters: usize,
 }
 
 impl Default for Params {
@@ -73,6 +82,10 @@ impl Default for Params {
             target_prior: 0.0,
             marker_scale: 1.0,
             missing_evidence: 3.0,
+            ngram_scale: 0.5,
+            evidence_scale: 0.5,
+            ngram_backoff: 1.0,
+            ngram_letters: 300,
         }
     }
 }
@@ -185,6 +198,15 @@ pub(crate) struct ScriptModel {
     /// Word endings that count as evidence.
     evidence_suffixes: FastMap<&'static str, u16>,
     missing_evidence: f32,
+    /// The n-gram model of the script, with the language slot of each of
+    /// its columns (Bosnian and Serbian in Latin script share Croatian's).
+    ngram: Option<(&'static NgramModel, Vec<u16>)>,
+    /// Whether a language slot is scored by the n-gram model.
+    ngram_slot: Vec<bool>,
+    ngram_scale: f32,
+    evidence_scale: f32,
+    ngram_backoff: f32,
+    ngram_letters: usize,
 }
 
 /// Map whatlang's ISO 639-3 codes to ISO 639-1.
@@ -247,6 +269,7 @@ fn pack(a: char, b: char, c: char) -> u64 {
 
 impl ScriptModel {
     fn build(
+        script: Script,
         profiles: &[(&'static str, &'static str)],
         alphabets: &[Alphabet],
         p: Params,
@@ -392,7 +415,28 @@ impl ScriptModel {
                 evidence_suffixes.insert(w, i);
             }
         }
+        let ngram = ngrams::model(script).map(|m| {
+            let hr = id("hr");
+            let cols = m
+                .codes
+                .iter()
+                .map(|c| id(c).or(hr).expect("n-gram language has a slot"))
+                .collect::<Vec<u16>>();
+            (m, cols)
+        });
+        let mut ngram_slot = vec![false; codes.len()];
+        if let Some((_, cols)) = &ngram {
+            for &i in cols {
+                ngram_slot[i as usize] = true;
+            }
+        }
         ScriptModel {
+            ngram,
+            ngram_slot,
+            ngram_scale: p.ngram_scale,
+            evidence_scale: p.evidence_scale,
+            ngram_backoff: p.ngram_backoff,
+            ngram_letters: p.ngram_letters,
             evidence_suffixes,
             evidence_words,
             need_evidence,
@@ -547,7 +591,54 @@ impl ScriptModel {
                 }
             }
         }
+        self.rescore_ngrams(text, &mut s);
         s
+    }
+
+    /// Where the evidence so far points to a language of the n-gram model,
+    /// the n-gram model decides among its languages (others drop out).
+    fn rescore_ngrams(&self, text: &str, s: &mut [f32]) {
+        let Some((m, cols)) = &self.ngram else {
+            return;
+        };
+        let best = (0..s.len())
+            .max_by(|&a, &b| s[a].total_cmp(&s[b]))
+            .unwrap_or(0);
+        if !self.ngram_slot[best] {
+            return;
+        }
+        let mut ll = [0f32; 16];
+        let ll = &mut ll[..m.codes.len()];
+        let mut word: Vec<char> = Vec::with_capacity(32);
+        let mut letters = 0;
+        for ch in text.chars().chain(std::iter::once(' ')) {
+            let lc = if ch.is_ascii() {
+                ch.to_ascii_lowercase()
+            } else {
+                lower(ch)
+            };
+            if lc.is_alphabetic() && !is_mark(lc) {
+                word.push(lc);
+            } else if !word.is_empty() {
+                m.score_word(&word, self.ngram_backoff, ll);
+                letters += word.len();
+                word.clear();
+                if letters >= self.ngram_letters {
+                    break;
+                }
+            }
+        }
+        let mut best_ll = vec![f32::NEG_INFINITY; s.len()];
+        for (k, &i) in cols.iter().enumerate() {
+            best_ll[i as usize] = best_ll[i as usize].max(ll[k]);
+        }
+        for (i, v) in s.iter_mut().enumerate() {
+            if self.ngram_slot[i] {
+                *v = *v * self.evidence_scale + best_ll[i] * self.ngram_scale;
+            } else {
+                *v = -1e6;
+            }
+        }
     }
 }
 
@@ -638,14 +729,15 @@ impl Model {
     /// A model with the given weights.
     pub fn build(p: Params) -> Model {
         Model {
-            latin: ScriptModel::build(profiles::LATIN, LATIN_ALPHABETS, p, 0.0),
+            latin: ScriptModel::build(Script::Latin, profiles::LATIN, LATIN_ALPHABETS, p, 0.0),
             cyrillic: ScriptModel::build(
+                Script::Cyrillic,
                 profiles::CYRILLIC,
                 CYRILLIC_ALPHABETS,
                 p,
                 p.missing_evidence,
             ),
-            arabic: ScriptModel::build(profiles::ARABIC, ARABIC_ALPHABETS, p, 0.0),
+            arabic: ScriptModel::build(Script::Arabic, profiles::ARABIC, ARABIC_ALPHABETS, p, 0.0),
         }
     }
 
