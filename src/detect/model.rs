@@ -65,6 +65,15 @@ pub(crate) struct Params {
     pub ngram_backoff: f32,
     /// At most this many letters are scored by the n-gram model.
     pub ngram_letters: usize,
+    /// The n-gram model also decides when one of its languages is within
+    /// this much of a best language it does not know (say Polish).
+    pub ngram_gate: f32,
+    /// Prior of the targets over their n-gram neighbours on very short
+    /// texts (word pairs): full up to 16 letters, none from 32 letters on.
+    pub short_prior: f32,
+    /// Mean log-probability per letter below which the n-gram model does
+    /// not take a text from a language it does not know.
+    pub ngram_fit: f32,
 }
 
 impl Default for Params {
@@ -86,6 +95,9 @@ impl Default for Params {
             evidence_scale: 0.5,
             ngram_backoff: 1.0,
             ngram_letters: 300,
+            ngram_gate: 4.0,
+            short_prior: 2.0,
+            ngram_fit: -3.0,
         }
     }
 }
@@ -207,6 +219,9 @@ pub(crate) struct ScriptModel {
     evidence_scale: f32,
     ngram_backoff: f32,
     ngram_letters: usize,
+    ngram_gate: f32,
+    short_prior: f32,
+    ngram_fit: f32,
 }
 
 /// Map whatlang's ISO 639-3 codes to ISO 639-1.
@@ -437,6 +452,9 @@ impl ScriptModel {
             evidence_scale: p.evidence_scale,
             ngram_backoff: p.ngram_backoff,
             ngram_letters: p.ngram_letters,
+            ngram_gate: p.ngram_gate,
+            short_prior: p.short_prior,
+            ngram_fit: p.ngram_fit,
             evidence_suffixes,
             evidence_words,
             need_evidence,
@@ -604,13 +622,24 @@ impl ScriptModel {
         let best = (0..s.len())
             .max_by(|&a, &b| s[a].total_cmp(&s[b]))
             .unwrap_or(0);
-        if !self.ngram_slot[best] {
-            return;
+        let gated = !self.ngram_slot[best];
+        if gated {
+            let best_slot = (0..s.len())
+                .filter(|&i| self.ngram_slot[i])
+                .map(|i| s[i])
+                .fold(f32::NEG_INFINITY, f32::max);
+            if best_slot < s[best] - self.ngram_gate {
+                return;
+            }
         }
         let mut ll = [0f32; 16];
         let ll = &mut ll[..m.codes.len()];
         let mut word: Vec<char> = Vec::with_capacity(32);
         let mut letters = 0;
+        // A lone letter glued to digits or symbols ("5h", "{s}", "x-y") is
+        // a unit or markup, not a word.
+        let glue = |c: char| c.is_ascii_digit() || "{}[]<>-_/\\|=+*&^%$#~".contains(c);
+        let mut before = ' ';
         for ch in text.chars().chain(std::iter::once(' ')) {
             let lc = if ch.is_ascii() {
                 ch.to_ascii_lowercase()
@@ -619,22 +648,37 @@ impl ScriptModel {
             };
             if lc.is_alphabetic() && !is_mark(lc) {
                 word.push(lc);
-            } else if !word.is_empty() {
-                m.score_word(&word, self.ngram_backoff, ll);
-                letters += word.len();
+                continue;
+            }
+            if !word.is_empty() {
+                if word.len() > 1 || !(glue(before) || glue(ch)) {
+                    m.score_word(&word, self.ngram_backoff, ll);
+                    letters += word.len();
+                }
                 word.clear();
                 if letters >= self.ngram_letters {
                     break;
                 }
             }
+            before = ch;
         }
         let mut best_ll = vec![f32::NEG_INFINITY; s.len()];
         for (k, &i) in cols.iter().enumerate() {
             best_ll[i as usize] = best_ll[i as usize].max(ll[k]);
         }
+        // A text that none of the n-gram languages predicts well stays with
+        // the language the other evidence found (Latin, Hungarian…).
+        let top = best_ll.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        if gated && top < self.ngram_fit * letters.max(1) as f32 {
+            return;
+        }
+        let prior = self.short_prior * ((32.0 - letters as f32) / 16.0).clamp(0.0, 1.0);
         for (i, v) in s.iter_mut().enumerate() {
             if self.ngram_slot[i] {
                 *v = *v * self.evidence_scale + best_ll[i] * self.ngram_scale;
+                if self.targets[i].is_some() {
+                    *v += prior;
+                }
             } else {
                 *v = -1e6;
             }
