@@ -111,9 +111,59 @@ pub(crate) enum Script {
     Other,
 }
 
+/// Class of every BMP code point, a 64 KB table built on first use
+/// (`char::is_alphabetic` is slow outside ASCII): bit 7 = alphabetic, low
+/// bits = [`char_script`] (0 none, 1 other, 2 Latin, 3 Cyrillic, 4 Arabic).
+fn classes() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..0x10000u32)
+            .map(|u| {
+                let Some(c) = char::from_u32(u) else { return 0 };
+                let script = match char_script_slow(c) {
+                    None => 0,
+                    Some(Script::Other) => 1,
+                    Some(Script::Latin) => 2,
+                    Some(Script::Cyrillic) => 3,
+                    Some(Script::Arabic) => 4,
+                };
+                script | if c.is_alphabetic() { 0x80 } else { 0 }
+            })
+            .collect()
+    })
+}
+
+/// Whether `c` is alphabetic (as `char::is_alphabetic`), by table.
+#[inline]
+pub(crate) fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    match classes().get(c as usize) {
+        Some(&k) => k & 0x80 != 0,
+        None => c.is_alphabetic(),
+    }
+}
+
 /// Script of a single letter (`None` for non-letters).
 #[inline]
 pub(crate) fn char_script(c: char) -> Option<Script> {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then_some(Script::Latin);
+    }
+    match classes().get(c as usize) {
+        Some(&k) => match k & 0x7F {
+            0 => None,
+            2 => Some(Script::Latin),
+            3 => Some(Script::Cyrillic),
+            4 => Some(Script::Arabic),
+            _ => Some(Script::Other),
+        },
+        None => char_script_slow(c),
+    }
+}
+
+fn char_script_slow(c: char) -> Option<Script> {
     let u = c as u32;
     if c.is_ascii_alphabetic() {
         return Some(Script::Latin);
@@ -501,7 +551,7 @@ impl ScriptModel {
             } else {
                 lower(ch)
             };
-            let is_letter = lc.is_alphabetic() || lc == '\u{200c}';
+            let is_letter = is_letter(lc) || lc == '\u{200c}';
             let c3 = if is_letter { lc } else { ' ' };
             if is_letter {
                 if lc.is_ascii() {
@@ -646,7 +696,7 @@ impl ScriptModel {
             } else {
                 lower(ch)
             };
-            if lc.is_alphabetic() && !is_mark(lc) {
+            if is_letter(lc) && !is_mark(lc) {
                 word.push(lc);
                 continue;
             }
