@@ -94,7 +94,7 @@ impl Default for Params {
             ngram_scale: 0.5,
             evidence_scale: 0.5,
             ngram_backoff: 1.0,
-            ngram_letters: 300,
+            ngram_letters: 120,
             ngram_gate: 4.0,
             short_prior: 2.0,
             ngram_fit: -3.0,
@@ -228,6 +228,33 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// Sparse per-language score deltas.
 type Deltas = Vec<(u16, f32)>;
 
+/// What a word says.
+#[derive(Default)]
+struct WordInfo {
+    /// Function word of these languages.
+    deltas: Deltas,
+    /// Marker ids it belongs to.
+    markers: Vec<u16>,
+    /// Languages it is evidence of: marker words of non-targets that are
+    /// not also words of a target.
+    evidence: Vec<u16>,
+}
+
+const KEY_SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+/// One step of the word key: the key of a word is folded over its chars.
+#[inline]
+fn key_step(h: u64, c: char) -> u64 {
+    let x = (h ^ c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
+}
+
+/// The 64-bit key of a word or word ending (no strings are built or
+/// compared while scoring).
+fn key(s: &str) -> u64 {
+    s.chars().fold(KEY_SEED, key_step)
+}
+
 /// The languages of one script and their evidence tables.
 pub(crate) struct ScriptModel {
     /// Output code of each language (ISO 639-1), index = language id.
@@ -239,26 +266,23 @@ pub(crate) struct ScriptModel {
     letters: CharTable<Deltas>,
     ascii: [Deltas; 26],
     unknown_letter: Deltas,
-    words: FastMap<&'static str, Deltas>,
+    /// Function, marker and evidence words by [`key`] of the word.
+    words: FastMap<u64, WordInfo>,
     max_word_chars: usize,
     /// Signature letters: letter → signature ids; per id (language, rate).
     sig_letters: CharTable<Vec<u16>>,
     sigs: Vec<(u16, f32)>,
     /// Word endings of 2–4 letters → deltas.
-    suffixes: FastMap<&'static str, Deltas>,
+    /// Word endings (by [`key`]): deltas, and the language they are
+    /// evidence of.
+    suffixes: FastMap<u64, (Deltas, Option<u16>)>,
     /// Prior log-score per language.
     prior: Vec<f32>,
-    /// Marker words: word → marker ids; per id (language, rate).
-    marker_words: FastMap<&'static str, Vec<u16>>,
+    /// Per marker id (language, rate).
     markers: Vec<(u16, f32)>,
     /// Non-target languages that need positive evidence (signature letter
     /// or marker word) to win a short text, with the cost of having none.
     need_evidence: Vec<(u16, bool)>,
-    /// Marker words that count as evidence: those of non-targets that are
-    /// not also words of a target.
-    evidence_words: FastMap<&'static str, Vec<u16>>,
-    /// Word endings that count as evidence.
-    evidence_suffixes: FastMap<&'static str, u16>,
     missing_evidence: f32,
     /// The n-gram model of the script, with the language slot of each of
     /// its columns (Bosnian and Serbian in Latin script share Croatian's).
@@ -495,6 +519,23 @@ impl ScriptModel {
                 ngram_slot[i as usize] = true;
             }
         }
+        let mut word_info: FastMap<u64, WordInfo> = FastMap::default();
+        for (w, d) in words {
+            word_info.entry(key(w)).or_default().deltas = d;
+        }
+        for (w, ks) in marker_words {
+            word_info.entry(key(w)).or_default().markers = ks;
+        }
+        for (w, ls) in evidence_words {
+            word_info.entry(key(w)).or_default().evidence = ls;
+        }
+        let mut suffix_info: FastMap<u64, (Deltas, Option<u16>)> = FastMap::default();
+        for (w, d) in suffixes {
+            suffix_info.entry(key(w)).or_default().0 = d;
+        }
+        for (w, i) in evidence_suffixes {
+            suffix_info.entry(key(w)).or_default().1 = Some(i);
+        }
         ScriptModel {
             ngram,
             ngram_slot,
@@ -505,11 +546,8 @@ impl ScriptModel {
             ngram_gate: p.ngram_gate,
             short_prior: p.short_prior,
             ngram_fit: p.ngram_fit,
-            evidence_suffixes,
-            evidence_words,
             need_evidence,
             missing_evidence,
-            marker_words,
             markers,
             prior,
             codes,
@@ -518,11 +556,11 @@ impl ScriptModel {
             letters: CharTable::from(letters),
             ascii,
             unknown_letter,
-            words,
+            words: word_info,
             max_word_chars,
             sig_letters: CharTable::from(sig_letters),
             sigs,
-            suffixes,
+            suffixes: suffix_info,
         }
     }
 
@@ -534,7 +572,7 @@ impl ScriptModel {
                 s[i as usize] += w;
             }
         };
-        let mut word = String::with_capacity(32);
+        let mut word = KEY_SEED;
         let mut word_chars = 0usize;
         let mut n_letters = 0usize;
         let mut sig_hit = vec![false; self.sigs.len()];
@@ -564,7 +602,7 @@ impl ScriptModel {
                 word_chars += 1;
                 n_letters += 1;
                 if word_chars <= self.max_word_chars {
-                    word.push(lc);
+                    word = key_step(word, lc);
                 }
                 tail = [tail[1], tail[2], tail[3], lc];
                 if !lc.is_ascii() {
@@ -578,37 +616,28 @@ impl ScriptModel {
             } else if word_chars > 0 {
                 n_words += 1;
                 if word_chars <= self.max_word_chars {
-                    if let Some(d) = self.words.get(word.as_str()) {
-                        add(&mut s, d);
-                    }
-                    if let Some(ks) = self.marker_words.get(word.as_str()) {
-                        for &k in ks {
+                    if let Some(w) = self.words.get(&word) {
+                        add(&mut s, &w.deltas);
+                        for &k in &w.markers {
                             marker_hit[k as usize] = true;
                         }
-                    }
-                    if let Some(ls) = self.evidence_words.get(word.as_str()) {
-                        for &i in ls {
+                        for &i in &w.evidence {
                             evidence_hit[i as usize] = true;
                         }
                     }
                 }
                 if word_chars >= 3 {
-                    let mut buf = [0u8; 16];
                     for k in 2..=4usize.min(word_chars - 1) {
-                        let mut len = 0;
-                        for &c in &tail[4 - k..] {
-                            len += c.encode_utf8(&mut buf[len..]).len();
-                        }
-                        let end = std::str::from_utf8(&buf[..len]).unwrap_or("");
-                        if let Some(d) = self.suffixes.get(end) {
+                        let end = tail[4 - k..].iter().fold(KEY_SEED, |h, &c| key_step(h, c));
+                        if let Some((d, ev)) = self.suffixes.get(&end) {
                             add(&mut s, d);
-                        }
-                        if let Some(&i) = self.evidence_suffixes.get(end) {
-                            evidence_hit[i as usize] = true;
+                            if let Some(i) = ev {
+                                evidence_hit[*i as usize] = true;
+                            }
                         }
                     }
                 }
-                word.clear();
+                word = KEY_SEED;
                 word_chars = 0;
                 tail = ['\0'; 4];
             }

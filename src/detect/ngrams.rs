@@ -30,8 +30,10 @@ const FLOOR: f32 = -14.0;
 pub(crate) struct NgramModel {
     /// Language codes (ISO 639-1), in column order.
     pub codes: Vec<&'static str>,
-    /// Open-addressing table: (hash, row) with row = u32::MAX for empty.
-    slots: Vec<(u64, u32)>,
+    /// Open-addressing table: (high 32 bits of the hash, row), row =
+    /// u32::MAX for empty. The low bits of the hash pick the slot; a false
+    /// match of the high bits on a probe is a 2^-32 chance.
+    slots: Vec<(u32, u32)>,
     mask: usize,
     /// Rows of `codes.len()` quantized log-probabilities.
     values: Vec<u8>,
@@ -50,7 +52,7 @@ impl NgramModel {
         pos += 4;
         let cap = (n * 2).next_power_of_two().max(16);
         let mask = cap - 1;
-        let mut slots = vec![(0u64, u32::MAX); cap];
+        let mut slots = vec![(0u32, u32::MAX); cap];
         for row in 0..n {
             let at = pos + 8 * row;
             let h = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
@@ -58,7 +60,7 @@ impl NgramModel {
             while slots[i].1 != u32::MAX {
                 i = (i + 1) & mask;
             }
-            slots[i] = (h, row as u32);
+            slots[i] = ((h >> 32) as u32, row as u32);
         }
         pos += 8 * n;
         let values = bytes[pos..pos + n * nlang].to_vec();
@@ -73,12 +75,13 @@ impl NgramModel {
     #[inline]
     fn row(&self, h: u64) -> Option<&[u8]> {
         let mut i = (h as usize) & self.mask;
+        let fp = (h >> 32) as u32;
         loop {
             let (k, r) = self.slots[i];
             if r == u32::MAX {
                 return None;
             }
-            if k == h {
+            if k == fp {
                 let n = self.codes.len();
                 let r = r as usize * n;
                 return Some(&self.values[r..r + n]);
