@@ -501,7 +501,9 @@ mod tests {
                             .into_iter()
                             .flat_map(|g| env("G_FIT", "-3").into_iter().map(move |f| (g, f)))
                         {
+                            for skip in env("G_SKIP", "inf") {
                             grid.push(Params {
+                                ngram_skip: skip,
                                 ngram_fit: fit,
                                 ngram_scale: ns,
                                 evidence_scale: es,
@@ -510,6 +512,7 @@ mod tests {
                                 ngram_gate: gate,
                                 ..Params::default()
                             });
+                            }
                         }
                     }
                 }
@@ -521,13 +524,14 @@ mod tests {
         for p in grid {
             let det = Detector::with_params(&Lang::TARGETS, p);
             let mut line = format!(
-                "ns {} es {} bo {} sp {} gate {} fit {}\n  ",
+                "ns {} es {} bo {} sp {} gate {} fit {} skip {}\n  ",
                 p.ngram_scale,
                 p.evidence_scale,
                 p.ngram_backoff,
                 p.short_prior,
                 p.ngram_gate,
-                p.ngram_fit
+                p.ngram_fit,
+                p.ngram_skip
             );
             for data in &sets {
                 let mut worst_t: f64 = 1.0;

@@ -74,6 +74,9 @@ pub(crate) struct Params {
     /// Mean log-probability per letter below which the n-gram model does
     /// not take a text from a language it does not know.
     pub ngram_fit: f32,
+    /// The n-gram model is not consulted when the other evidence already
+    /// puts the best language this far ahead.
+    pub ngram_skip: f32,
 }
 
 impl Default for Params {
@@ -98,6 +101,7 @@ impl Default for Params {
             ngram_gate: 4.0,
             short_prior: 2.0,
             ngram_fit: -3.0,
+            ngram_skip: 40.0,
         }
     }
 }
@@ -296,6 +300,7 @@ pub(crate) struct ScriptModel {
     ngram_gate: f32,
     short_prior: f32,
     ngram_fit: f32,
+    ngram_skip: f32,
 }
 
 /// Map whatlang's ISO 639-3 codes to ISO 639-1.
@@ -546,6 +551,7 @@ impl ScriptModel {
             ngram_gate: p.ngram_gate,
             short_prior: p.short_prior,
             ngram_fit: p.ngram_fit,
+            ngram_skip: p.ngram_skip,
             need_evidence,
             missing_evidence,
             markers,
@@ -701,6 +707,13 @@ impl ScriptModel {
         let best = (0..s.len())
             .max_by(|&a, &b| s[a].total_cmp(&s[b]))
             .unwrap_or(0);
+        let second = (0..s.len())
+            .filter(|&i| i != best)
+            .map(|i| s[i])
+            .fold(f32::NEG_INFINITY, f32::max);
+        if s[best] - second > self.ngram_skip {
+            return;
+        }
         let gated = !self.ngram_slot[best];
         if gated {
             let best_slot = (0..s.len())
