@@ -502,16 +502,16 @@ mod tests {
                             .flat_map(|g| env("G_FIT", "-3").into_iter().map(move |f| (g, f)))
                         {
                             for skip in env("G_SKIP", "inf") {
-                            grid.push(Params {
-                                ngram_skip: skip,
-                                ngram_fit: fit,
-                                ngram_scale: ns,
-                                evidence_scale: es,
-                                ngram_backoff: bo,
-                                short_prior: sp,
-                                ngram_gate: gate,
-                                ..Params::default()
-                            });
+                                grid.push(Params {
+                                    ngram_skip: skip,
+                                    ngram_fit: fit,
+                                    ngram_scale: ns,
+                                    evidence_scale: es,
+                                    ngram_backoff: bo,
+                                    short_prior: sp,
+                                    ngram_gate: gate,
+                                    ..Params::default()
+                                });
                             }
                         }
                     }

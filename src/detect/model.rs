@@ -265,7 +265,7 @@ pub(crate) struct ScriptModel {
     pub codes: Vec<&'static str>,
     /// The target each language stands for, if any.
     pub targets: Vec<Option<Lang>>,
-    trigrams: FastMap<u64, Deltas>,
+    trigrams: FlatDeltas,
     /// Constant added per trigram to every language (the unseen score).
     letters: CharTable<Deltas>,
     ascii: [Deltas; 26],
@@ -558,7 +558,7 @@ impl ScriptModel {
             prior,
             codes,
             targets,
-            trigrams,
+            trigrams: FlatDeltas::from(trigrams),
             letters: CharTable::from(letters),
             ascii,
             unknown_letter,
@@ -648,8 +648,8 @@ impl ScriptModel {
                 tail = ['\0'; 4];
             }
             if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-                if let Some(d) = self.trigrams.get(&pack(c1, c2, c3)) {
-                    add(&mut s, d);
+                for &(i, w) in self.trigrams.get(pack(c1, c2, c3)) {
+                    s[i as usize] += w;
                 }
             }
             c1 = c2;
@@ -774,6 +774,58 @@ impl ScriptModel {
             } else {
                 *v = -1e6;
             }
+        }
+    }
+}
+
+/// Deltas by 64-bit key in one open-addressing table over one flat array
+/// (no pointer to follow per lookup).
+struct FlatDeltas {
+    /// (key, start, len); len 0 = empty slot.
+    slots: Vec<(u64, u32, u32)>,
+    shift: u32,
+    deltas: Vec<(u16, f32)>,
+}
+
+impl FlatDeltas {
+    fn from(map: FastMap<u64, Deltas>) -> Self {
+        let bits = (map.len() * 2).next_power_of_two().max(16).trailing_zeros();
+        let mut t = FlatDeltas {
+            slots: vec![(0, 0, 0); 1 << bits],
+            shift: 64 - bits,
+            deltas: Vec::new(),
+        };
+        for (k, d) in map {
+            if d.is_empty() {
+                continue;
+            }
+            let mut i = t.slot(k);
+            while t.slots[i].2 != 0 {
+                i = (i + 1) & (t.slots.len() - 1);
+            }
+            t.slots[i] = (k, t.deltas.len() as u32, d.len() as u32);
+            t.deltas.extend(d);
+        }
+        t
+    }
+
+    #[inline]
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> &[(u16, f32)] {
+        let mut i = self.slot(k);
+        loop {
+            let (key, start, len) = self.slots[i];
+            if len == 0 {
+                return &[];
+            }
+            if key == k {
+                return &self.deltas[start as usize..(start + len) as usize];
+            }
+            i = (i + 1) & (self.slots.len() - 1);
         }
     }
 }
