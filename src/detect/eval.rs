@@ -486,13 +486,36 @@ mod tests {
         let sets = [load(dir), load(&dir.join("word-pairs"))];
         let show = std::env::var("LID_SHOW").ok();
         let mut grid = Vec::new();
-        for rk in [3.0f32, 10.0, 30.0, 100.0] {
-            for un in [0.5f32, 1.0, 2.0] {
-                grid.push(Params {
-                    rank_k: rk,
-                    unseen: un,
-                    ..Params::default()
-                });
+        let env = |k: &str, d: &str| -> Vec<f32> {
+            std::env::var(k)
+                .unwrap_or_else(|_| d.to_string())
+                .split(',')
+                .map(|x| x.parse().unwrap())
+                .collect()
+        };
+        for ns in env("G_NS", "0.5") {
+            for es in env("G_ES", "0.5") {
+                for bo in env("G_BO", "1") {
+                    for sp in env("G_SP", "2") {
+                        for (gate, fit) in env("G_GATE", "4")
+                            .into_iter()
+                            .flat_map(|g| env("G_FIT", "-3").into_iter().map(move |f| (g, f)))
+                        {
+                            for skip in env("G_SKIP", "inf") {
+                                grid.push(Params {
+                                    ngram_skip: skip,
+                                    ngram_fit: fit,
+                                    ngram_scale: ns,
+                                    evidence_scale: es,
+                                    ngram_backoff: bo,
+                                    short_prior: sp,
+                                    ngram_gate: gate,
+                                    ..Params::default()
+                                });
+                            }
+                        }
+                    }
+                }
             }
         }
         if show.is_some() {
@@ -500,7 +523,16 @@ mod tests {
         }
         for p in grid {
             let det = Detector::with_params(&Lang::TARGETS, p);
-            let mut line = format!("{p:?}\n  ");
+            let mut line = format!(
+                "ns {} es {} bo {} sp {} gate {} fit {} skip {}\n  ",
+                p.ngram_scale,
+                p.evidence_scale,
+                p.ngram_backoff,
+                p.short_prior,
+                p.ngram_gate,
+                p.ngram_fit,
+                p.ngram_skip
+            );
             for data in &sets {
                 let mut worst_t: f64 = 1.0;
                 let mut worst_nt: f64 = 1.0;

@@ -14,6 +14,7 @@ use crate::lang::Lang;
 pub mod eval;
 mod evidence;
 mod model;
+mod ngrams;
 mod profiles;
 
 use model::{char_script, Model, Script};
@@ -500,5 +501,55 @@ mod tests {
                 .collect();
             println!("{p}: detect={} segments={segs:?}", d.detect(&text).lang);
         }
+    }
+}
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// Single-thread throughput of [`Detector::segments`] on a folder of
+    /// documents (default `/tmp/bench50`, made by `shared/bench/generate.py`):
+    /// `cargo test --release --lib segments_throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn segments_throughput() {
+        let dir = std::env::var("KORPUS_BENCH_DIR").unwrap_or_else(|_| "/tmp/bench50".into());
+        let mut docs = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(&dir)];
+        while let Some(p) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&p) else {
+                continue;
+            };
+            for e in rd.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|x| x == "txt") {
+                    if let Ok(t) = std::fs::read_to_string(&path) {
+                        docs.push(t);
+                    }
+                }
+            }
+        }
+        if docs.is_empty() {
+            eprintln!("skip: no documents in {dir}");
+            return;
+        }
+        docs.sort();
+        let d = Detector::new(&Lang::TARGETS);
+        let bytes: usize = docs.iter().map(|t| t.len()).sum();
+        let t0 = std::time::Instant::now();
+        let mut n = 0;
+        for t in &docs {
+            n += d.segments(t).len();
+        }
+        let s = t0.elapsed().as_secs_f64();
+        println!(
+            "segments: {} docs, {:.1} MB, {n} segments, {s:.2} s, {:.1} MB/s",
+            docs.len(),
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / s
+        );
     }
 }

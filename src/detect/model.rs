@@ -22,6 +22,7 @@ use super::evidence::{
     Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, EVIDENCE_SUFFIXES, LATIN_ALPHABETS, MARKERS,
     SIGNATURES, SUFFIXES, WORDS,
 };
+use super::ngrams::{self, NgramModel};
 use super::profiles;
 use crate::lang::Lang;
 
@@ -56,6 +57,26 @@ pub(crate) struct Params {
     /// positive evidence at all (none of its signature letters or marker
     /// words): trigrams alone must not move a text away from a target.
     pub missing_evidence: f32,
+    /// Scale of the n-gram log-likelihood (`ngrams.rs`).
+    pub ngram_scale: f32,
+    /// Scale of the other evidence where the n-gram model decides.
+    pub evidence_scale: f32,
+    /// Cost per order an n-gram model backs off.
+    pub ngram_backoff: f32,
+    /// At most this many letters are scored by the n-gram model.
+    pub ngram_letters: usize,
+    /// The n-gram model also decides when one of its languages is within
+    /// this much of a best language it does not know (say Polish).
+    pub ngram_gate: f32,
+    /// Prior of the targets over their n-gram neighbours on very short
+    /// texts (word pairs): full up to 16 letters, none from 32 letters on.
+    pub short_prior: f32,
+    /// Mean log-probability per letter below which the n-gram model does
+    /// not take a text from a language it does not know.
+    pub ngram_fit: f32,
+    /// The n-gram model is not consulted when the other evidence already
+    /// puts the best language this far ahead.
+    pub ngram_skip: f32,
 }
 
 impl Default for Params {
@@ -73,6 +94,14 @@ impl Default for Params {
             target_prior: 0.0,
             marker_scale: 1.0,
             missing_evidence: 3.0,
+            ngram_scale: 0.5,
+            evidence_scale: 0.5,
+            ngram_backoff: 1.0,
+            ngram_letters: 120,
+            ngram_gate: 4.0,
+            short_prior: 2.0,
+            ngram_fit: -3.0,
+            ngram_skip: 40.0,
         }
     }
 }
@@ -86,9 +115,59 @@ pub(crate) enum Script {
     Other,
 }
 
+/// Class of every BMP code point, a 64 KB table built on first use
+/// (`char::is_alphabetic` is slow outside ASCII): bit 7 = alphabetic, low
+/// bits = [`char_script`] (0 none, 1 other, 2 Latin, 3 Cyrillic, 4 Arabic).
+fn classes() -> &'static [u8] {
+    static TABLE: OnceLock<Vec<u8>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..0x10000u32)
+            .map(|u| {
+                let Some(c) = char::from_u32(u) else { return 0 };
+                let script = match char_script_slow(c) {
+                    None => 0,
+                    Some(Script::Other) => 1,
+                    Some(Script::Latin) => 2,
+                    Some(Script::Cyrillic) => 3,
+                    Some(Script::Arabic) => 4,
+                };
+                script | if c.is_alphabetic() { 0x80 } else { 0 }
+            })
+            .collect()
+    })
+}
+
+/// Whether `c` is alphabetic (as `char::is_alphabetic`), by table.
+#[inline]
+pub(crate) fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    match classes().get(c as usize) {
+        Some(&k) => k & 0x80 != 0,
+        None => c.is_alphabetic(),
+    }
+}
+
 /// Script of a single letter (`None` for non-letters).
 #[inline]
 pub(crate) fn char_script(c: char) -> Option<Script> {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic().then_some(Script::Latin);
+    }
+    match classes().get(c as usize) {
+        Some(&k) => match k & 0x7F {
+            0 => None,
+            2 => Some(Script::Latin),
+            3 => Some(Script::Cyrillic),
+            4 => Some(Script::Arabic),
+            _ => Some(Script::Other),
+        },
+        None => char_script_slow(c),
+    }
+}
+
+fn char_script_slow(c: char) -> Option<Script> {
     let u = c as u32;
     if c.is_ascii_alphabetic() {
         return Some(Script::Latin);
@@ -153,38 +232,75 @@ type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 /// Sparse per-language score deltas.
 type Deltas = Vec<(u16, f32)>;
 
+/// What a word says.
+#[derive(Default)]
+struct WordInfo {
+    /// Function word of these languages.
+    deltas: Deltas,
+    /// Marker ids it belongs to.
+    markers: Vec<u16>,
+    /// Languages it is evidence of: marker words of non-targets that are
+    /// not also words of a target.
+    evidence: Vec<u16>,
+}
+
+const KEY_SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+/// One step of the word key: the key of a word is folded over its chars.
+#[inline]
+fn key_step(h: u64, c: char) -> u64 {
+    let x = (h ^ c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
+}
+
+/// The 64-bit key of a word or word ending (no strings are built or
+/// compared while scoring).
+fn key(s: &str) -> u64 {
+    s.chars().fold(KEY_SEED, key_step)
+}
+
 /// The languages of one script and their evidence tables.
 pub(crate) struct ScriptModel {
     /// Output code of each language (ISO 639-1), index = language id.
     pub codes: Vec<&'static str>,
     /// The target each language stands for, if any.
     pub targets: Vec<Option<Lang>>,
-    trigrams: FastMap<u64, Deltas>,
+    trigrams: FlatDeltas,
     /// Constant added per trigram to every language (the unseen score).
     letters: CharTable<Deltas>,
     ascii: [Deltas; 26],
     unknown_letter: Deltas,
-    words: FastMap<&'static str, Deltas>,
+    /// Function, marker and evidence words by [`key`] of the word.
+    words: FastMap<u64, WordInfo>,
     max_word_chars: usize,
     /// Signature letters: letter → signature ids; per id (language, rate).
     sig_letters: CharTable<Vec<u16>>,
     sigs: Vec<(u16, f32)>,
     /// Word endings of 2–4 letters → deltas.
-    suffixes: FastMap<&'static str, Deltas>,
+    /// Word endings (by [`key`]): deltas, and the language they are
+    /// evidence of.
+    suffixes: FastMap<u64, (Deltas, Option<u16>)>,
     /// Prior log-score per language.
     prior: Vec<f32>,
-    /// Marker words: word → marker ids; per id (language, rate).
-    marker_words: FastMap<&'static str, Vec<u16>>,
+    /// Per marker id (language, rate).
     markers: Vec<(u16, f32)>,
     /// Non-target languages that need positive evidence (signature letter
     /// or marker word) to win a short text, with the cost of having none.
     need_evidence: Vec<(u16, bool)>,
-    /// Marker words that count as evidence: those of non-targets that are
-    /// not also words of a target.
-    evidence_words: FastMap<&'static str, Vec<u16>>,
-    /// Word endings that count as evidence.
-    evidence_suffixes: FastMap<&'static str, u16>,
     missing_evidence: f32,
+    /// The n-gram model of the script, with the language slot of each of
+    /// its columns (Bosnian and Serbian in Latin script share Croatian's).
+    ngram: Option<(&'static NgramModel, Vec<u16>)>,
+    /// Whether a language slot is scored by the n-gram model.
+    ngram_slot: Vec<bool>,
+    ngram_scale: f32,
+    evidence_scale: f32,
+    ngram_backoff: f32,
+    ngram_letters: usize,
+    ngram_gate: f32,
+    short_prior: f32,
+    ngram_fit: f32,
+    ngram_skip: f32,
 }
 
 /// Map whatlang's ISO 639-3 codes to ISO 639-1.
@@ -247,6 +363,7 @@ fn pack(a: char, b: char, c: char) -> u64 {
 
 impl ScriptModel {
     fn build(
+        script: Script,
         profiles: &[(&'static str, &'static str)],
         alphabets: &[Alphabet],
         p: Params,
@@ -392,25 +509,64 @@ impl ScriptModel {
                 evidence_suffixes.insert(w, i);
             }
         }
+        let ngram = ngrams::model(script).map(|m| {
+            let hr = id("hr");
+            let cols = m
+                .codes
+                .iter()
+                .map(|c| id(c).or(hr).expect("n-gram language has a slot"))
+                .collect::<Vec<u16>>();
+            (m, cols)
+        });
+        let mut ngram_slot = vec![false; codes.len()];
+        if let Some((_, cols)) = &ngram {
+            for &i in cols {
+                ngram_slot[i as usize] = true;
+            }
+        }
+        let mut word_info: FastMap<u64, WordInfo> = FastMap::default();
+        for (w, d) in words {
+            word_info.entry(key(w)).or_default().deltas = d;
+        }
+        for (w, ks) in marker_words {
+            word_info.entry(key(w)).or_default().markers = ks;
+        }
+        for (w, ls) in evidence_words {
+            word_info.entry(key(w)).or_default().evidence = ls;
+        }
+        let mut suffix_info: FastMap<u64, (Deltas, Option<u16>)> = FastMap::default();
+        for (w, d) in suffixes {
+            suffix_info.entry(key(w)).or_default().0 = d;
+        }
+        for (w, i) in evidence_suffixes {
+            suffix_info.entry(key(w)).or_default().1 = Some(i);
+        }
         ScriptModel {
-            evidence_suffixes,
-            evidence_words,
+            ngram,
+            ngram_slot,
+            ngram_scale: p.ngram_scale,
+            evidence_scale: p.evidence_scale,
+            ngram_backoff: p.ngram_backoff,
+            ngram_letters: p.ngram_letters,
+            ngram_gate: p.ngram_gate,
+            short_prior: p.short_prior,
+            ngram_fit: p.ngram_fit,
+            ngram_skip: p.ngram_skip,
             need_evidence,
             missing_evidence,
-            marker_words,
             markers,
             prior,
             codes,
             targets,
-            trigrams,
+            trigrams: FlatDeltas::from(trigrams),
             letters: CharTable::from(letters),
             ascii,
             unknown_letter,
-            words,
+            words: word_info,
             max_word_chars,
             sig_letters: CharTable::from(sig_letters),
             sigs,
-            suffixes,
+            suffixes: suffix_info,
         }
     }
 
@@ -422,7 +578,7 @@ impl ScriptModel {
                 s[i as usize] += w;
             }
         };
-        let mut word = String::with_capacity(32);
+        let mut word = KEY_SEED;
         let mut word_chars = 0usize;
         let mut n_letters = 0usize;
         let mut sig_hit = vec![false; self.sigs.len()];
@@ -439,7 +595,7 @@ impl ScriptModel {
             } else {
                 lower(ch)
             };
-            let is_letter = lc.is_alphabetic() || lc == '\u{200c}';
+            let is_letter = is_letter(lc) || lc == '\u{200c}';
             let c3 = if is_letter { lc } else { ' ' };
             if is_letter {
                 if lc.is_ascii() {
@@ -452,7 +608,7 @@ impl ScriptModel {
                 word_chars += 1;
                 n_letters += 1;
                 if word_chars <= self.max_word_chars {
-                    word.push(lc);
+                    word = key_step(word, lc);
                 }
                 tail = [tail[1], tail[2], tail[3], lc];
                 if !lc.is_ascii() {
@@ -466,43 +622,34 @@ impl ScriptModel {
             } else if word_chars > 0 {
                 n_words += 1;
                 if word_chars <= self.max_word_chars {
-                    if let Some(d) = self.words.get(word.as_str()) {
-                        add(&mut s, d);
-                    }
-                    if let Some(ks) = self.marker_words.get(word.as_str()) {
-                        for &k in ks {
+                    if let Some(w) = self.words.get(&word) {
+                        add(&mut s, &w.deltas);
+                        for &k in &w.markers {
                             marker_hit[k as usize] = true;
                         }
-                    }
-                    if let Some(ls) = self.evidence_words.get(word.as_str()) {
-                        for &i in ls {
+                        for &i in &w.evidence {
                             evidence_hit[i as usize] = true;
                         }
                     }
                 }
                 if word_chars >= 3 {
-                    let mut buf = [0u8; 16];
                     for k in 2..=4usize.min(word_chars - 1) {
-                        let mut len = 0;
-                        for &c in &tail[4 - k..] {
-                            len += c.encode_utf8(&mut buf[len..]).len();
-                        }
-                        let end = std::str::from_utf8(&buf[..len]).unwrap_or("");
-                        if let Some(d) = self.suffixes.get(end) {
+                        let end = tail[4 - k..].iter().fold(KEY_SEED, |h, &c| key_step(h, c));
+                        if let Some((d, ev)) = self.suffixes.get(&end) {
                             add(&mut s, d);
-                        }
-                        if let Some(&i) = self.evidence_suffixes.get(end) {
-                            evidence_hit[i as usize] = true;
+                            if let Some(i) = ev {
+                                evidence_hit[*i as usize] = true;
+                            }
                         }
                     }
                 }
-                word.clear();
+                word = KEY_SEED;
                 word_chars = 0;
                 tail = ['\0'; 4];
             }
             if !(c2 == ' ' && (c1 == ' ' || c3 == ' ')) {
-                if let Some(d) = self.trigrams.get(&pack(c1, c2, c3)) {
-                    add(&mut s, d);
+                for &(i, w) in self.trigrams.get(pack(c1, c2, c3)) {
+                    s[i as usize] += w;
                 }
             }
             c1 = c2;
@@ -547,7 +694,139 @@ impl ScriptModel {
                 }
             }
         }
+        self.rescore_ngrams(text, &mut s);
         s
+    }
+
+    /// Where the evidence so far points to a language of the n-gram model,
+    /// the n-gram model decides among its languages (others drop out).
+    fn rescore_ngrams(&self, text: &str, s: &mut [f32]) {
+        let Some((m, cols)) = &self.ngram else {
+            return;
+        };
+        let best = (0..s.len())
+            .max_by(|&a, &b| s[a].total_cmp(&s[b]))
+            .unwrap_or(0);
+        let second = (0..s.len())
+            .filter(|&i| i != best)
+            .map(|i| s[i])
+            .fold(f32::NEG_INFINITY, f32::max);
+        if s[best] - second > self.ngram_skip {
+            return;
+        }
+        let gated = !self.ngram_slot[best];
+        if gated {
+            let best_slot = (0..s.len())
+                .filter(|&i| self.ngram_slot[i])
+                .map(|i| s[i])
+                .fold(f32::NEG_INFINITY, f32::max);
+            if best_slot < s[best] - self.ngram_gate {
+                return;
+            }
+        }
+        let mut ll = [0f32; 16];
+        let ll = &mut ll[..m.codes.len()];
+        let mut word: Vec<char> = Vec::with_capacity(32);
+        let mut letters = 0;
+        // A lone letter glued to digits or symbols ("5h", "{s}", "x-y") is
+        // a unit or markup, not a word.
+        let glue = |c: char| c.is_ascii_digit() || "{}[]<>-_/\\|=+*&^%$#~".contains(c);
+        let mut before = ' ';
+        for ch in text.chars().chain(std::iter::once(' ')) {
+            let lc = if ch.is_ascii() {
+                ch.to_ascii_lowercase()
+            } else {
+                lower(ch)
+            };
+            if is_letter(lc) && !is_mark(lc) {
+                word.push(lc);
+                continue;
+            }
+            if !word.is_empty() {
+                if word.len() > 1 || !(glue(before) || glue(ch)) {
+                    m.score_word(&word, self.ngram_backoff, ll);
+                    letters += word.len();
+                }
+                word.clear();
+                if letters >= self.ngram_letters {
+                    break;
+                }
+            }
+            before = ch;
+        }
+        let mut best_ll = vec![f32::NEG_INFINITY; s.len()];
+        for (k, &i) in cols.iter().enumerate() {
+            best_ll[i as usize] = best_ll[i as usize].max(ll[k]);
+        }
+        // A text that none of the n-gram languages predicts well stays with
+        // the language the other evidence found (Latin, Hungarian…).
+        let top = best_ll.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        if gated && top < self.ngram_fit * letters.max(1) as f32 {
+            return;
+        }
+        let prior = self.short_prior * ((32.0 - letters as f32) / 16.0).clamp(0.0, 1.0);
+        for (i, v) in s.iter_mut().enumerate() {
+            if self.ngram_slot[i] {
+                *v = *v * self.evidence_scale + best_ll[i] * self.ngram_scale;
+                if self.targets[i].is_some() {
+                    *v += prior;
+                }
+            } else {
+                *v = -1e6;
+            }
+        }
+    }
+}
+
+/// Deltas by 64-bit key in one open-addressing table over one flat array
+/// (no pointer to follow per lookup).
+struct FlatDeltas {
+    /// (key, start, len); len 0 = empty slot.
+    slots: Vec<(u64, u32, u32)>,
+    shift: u32,
+    deltas: Vec<(u16, f32)>,
+}
+
+impl FlatDeltas {
+    fn from(map: FastMap<u64, Deltas>) -> Self {
+        let bits = (map.len() * 2).next_power_of_two().max(16).trailing_zeros();
+        let mut t = FlatDeltas {
+            slots: vec![(0, 0, 0); 1 << bits],
+            shift: 64 - bits,
+            deltas: Vec::new(),
+        };
+        for (k, d) in map {
+            if d.is_empty() {
+                continue;
+            }
+            let mut i = t.slot(k);
+            while t.slots[i].2 != 0 {
+                i = (i + 1) & (t.slots.len() - 1);
+            }
+            t.slots[i] = (k, t.deltas.len() as u32, d.len() as u32);
+            t.deltas.extend(d);
+        }
+        t
+    }
+
+    #[inline]
+    fn slot(&self, k: u64) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn get(&self, k: u64) -> &[(u16, f32)] {
+        let mut i = self.slot(k);
+        loop {
+            let (key, start, len) = self.slots[i];
+            if len == 0 {
+                return &[];
+            }
+            if key == k {
+                return &self.deltas[start as usize..(start + len) as usize];
+            }
+            i = (i + 1) & (self.slots.len() - 1);
+        }
     }
 }
 
@@ -638,14 +917,15 @@ impl Model {
     /// A model with the given weights.
     pub fn build(p: Params) -> Model {
         Model {
-            latin: ScriptModel::build(profiles::LATIN, LATIN_ALPHABETS, p, 0.0),
+            latin: ScriptModel::build(Script::Latin, profiles::LATIN, LATIN_ALPHABETS, p, 0.0),
             cyrillic: ScriptModel::build(
+                Script::Cyrillic,
                 profiles::CYRILLIC,
                 CYRILLIC_ALPHABETS,
                 p,
                 p.missing_evidence,
             ),
-            arabic: ScriptModel::build(profiles::ARABIC, ARABIC_ALPHABETS, p, 0.0),
+            arabic: ScriptModel::build(Script::Arabic, profiles::ARABIC, ARABIC_ALPHABETS, p, 0.0),
         }
     }
 

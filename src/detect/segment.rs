@@ -7,6 +7,7 @@
 //! so they take the label of their surroundings unless they are confidently
 //! different; then neighbours with the same label are merged.
 
+use super::model::is_letter;
 use super::{Detection, Detector, Segment};
 use crate::lang::Lang;
 
@@ -28,7 +29,7 @@ struct Unit {
 }
 
 fn letters(s: &str) -> usize {
-    s.chars().filter(|c| c.is_alphabetic()).count()
+    s.chars().filter(|&c| is_letter(c)).count()
 }
 
 /// Byte ranges of the lines of `text`, each with its trailing newlines.

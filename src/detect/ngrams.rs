@@ -1,0 +1,175 @@
+//! Character n-gram language models (orders 1–5, within words) for the
+//! confusable languages of each script, derived from lingua's models; see
+//! `data/README.md` for their source, licence and how they were made.
+//!
+//! Each table maps an n-gram (by a 64-bit hash, folded from its last letter
+//! back to its first) to the conditional log-probability of its last letter
+//! given the letters before it, per language, quantized to 0.1 nat (255 =
+//! never seen in that language). A text is scored as a back-off model: each
+//! letter is predicted from the longest context (up to four letters of its
+//! word) that the table has; a language that lacks that context pays
+//! [`Params::ngram_backoff`](super::model::Params) per order it falls back.
+
+use std::sync::OnceLock;
+
+const SEED: u64 = 0x243F_6A88_85A3_08D3;
+
+/// One step of the n-gram hash (must match the generator in `data/gen`).
+#[inline]
+fn step(h: u64, c: char) -> u64 {
+    let x = (h ^ c as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    x ^ (x >> 29)
+}
+
+/// Longest n-gram in the tables.
+pub(crate) const MAX_ORDER: usize = 5;
+/// Log-probability of a letter a language has never seen at all.
+const FLOOR: f32 = -14.0;
+
+/// The n-gram table of one script.
+pub(crate) struct NgramModel {
+    /// Language codes (ISO 639-1), in column order.
+    pub codes: Vec<&'static str>,
+    /// Open-addressing table: (high 32 bits of the hash, row), row =
+    /// u32::MAX for empty. The low bits of the hash pick the slot; a false
+    /// match of the high bits on a probe is a 2^-32 chance.
+    slots: Vec<(u32, u32)>,
+    mask: usize,
+    /// Rows of `codes.len()` quantized log-probabilities.
+    values: Vec<u8>,
+}
+
+impl NgramModel {
+    fn parse(bytes: &'static [u8]) -> Self {
+        assert_eq!(&bytes[..4], b"KNG1", "n-gram table header");
+        let nlang = bytes[4] as usize;
+        let mut pos = 5;
+        let codes = (0..nlang)
+            .map(|k| std::str::from_utf8(&bytes[pos + 2 * k..pos + 2 * k + 2]).unwrap_or("??"))
+            .collect();
+        pos += 2 * nlang;
+        let n = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap_or_default()) as usize;
+        pos += 4;
+        let cap = (n * 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut slots = vec![(0u32, u32::MAX); cap];
+        for row in 0..n {
+            let at = pos + 8 * row;
+            let h = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+            let mut i = (h as usize) & mask;
+            while slots[i].1 != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            slots[i] = ((h >> 32) as u32, row as u32);
+        }
+        pos += 8 * n;
+        let values = bytes[pos..pos + n * nlang].to_vec();
+        NgramModel {
+            codes,
+            slots,
+            mask,
+            values,
+        }
+    }
+
+    #[inline]
+    fn row(&self, h: u64) -> Option<&[u8]> {
+        let mut i = (h as usize) & self.mask;
+        let fp = (h >> 32) as u32;
+        loop {
+            let (k, r) = self.slots[i];
+            if r == u32::MAX {
+                return None;
+            }
+            if k == fp {
+                let n = self.codes.len();
+                let r = r as usize * n;
+                return Some(&self.values[r..r + n]);
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
+    /// Adds the log-probability of `word`'s letters (lowercase) to `out`
+    /// (one entry per language).
+    pub fn score_word(&self, word: &[char], backoff: f32, out: &mut [f32]) {
+        let n = self.codes.len();
+        let mut rows: [Option<&[u8]>; MAX_ORDER] = [None; MAX_ORDER];
+        for i in 0..word.len() {
+            // rows[k] = the (k+1)-gram ending at i, as long as each shorter
+            // one is in the table.
+            let mut h = SEED;
+            let mut avail = 0;
+            for k in 0..MAX_ORDER.min(i + 1) {
+                h = step(h, word[i - k]);
+                match self.row(h) {
+                    Some(r) => {
+                        rows[k] = Some(r);
+                        avail = k + 1;
+                    }
+                    None => break,
+                }
+            }
+            for (l, o) in out.iter_mut().enumerate().take(n) {
+                let mut lp = FLOOR;
+                for k in (0..avail).rev() {
+                    let v = rows[k].map_or(255, |r| r[l]);
+                    if v != 255 {
+                        lp = -(v as f32) * 0.1 - backoff * (avail - 1 - k) as f32;
+                        break;
+                    }
+                }
+                *o += lp;
+            }
+        }
+    }
+}
+
+static LATIN: &[u8] = include_bytes!("data/latin.bin");
+static CYRILLIC: &[u8] = include_bytes!("data/cyrillic.bin");
+static ARABIC: &[u8] = include_bytes!("data/arabic.bin");
+
+/// The table for a script (`"latin"`, `"cyrillic"`, `"arabic"`), parsed on
+/// first use.
+pub(crate) fn model(script: super::model::Script) -> Option<&'static NgramModel> {
+    use super::model::Script;
+    static L: OnceLock<NgramModel> = OnceLock::new();
+    static C: OnceLock<NgramModel> = OnceLock::new();
+    static A: OnceLock<NgramModel> = OnceLock::new();
+    match script {
+        Script::Latin => Some(L.get_or_init(|| NgramModel::parse(LATIN))),
+        Script::Cyrillic => Some(C.get_or_init(|| NgramModel::parse(CYRILLIC))),
+        Script::Arabic => Some(A.get_or_init(|| NgramModel::parse(ARABIC))),
+        Script::Other => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::model::Script;
+
+    fn ll(script: Script, text: &str) -> Vec<(&'static str, f32)> {
+        let m = model(script).unwrap();
+        let mut out = vec![0.0; m.codes.len()];
+        for w in text.split(|c: char| !c.is_alphabetic()) {
+            let cs: Vec<char> = w.chars().flat_map(char::to_lowercase).collect();
+            m.score_word(&cs, 1.0, &mut out);
+        }
+        let mut v: Vec<_> = m.codes.iter().copied().zip(out).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+        v
+    }
+
+    #[test]
+    fn tables_tell_neighbours_apart() {
+        assert_eq!(ll(Script::Latin, "je bil zelo lep dan")[0].0, "sl");
+        assert_eq!(ll(Script::Latin, "bio je vrlo lijep dan")[0].0, "hr");
+        assert_eq!(
+            ll(Script::Cyrillic, "это был очень хороший день")[0].0,
+            "ru"
+        );
+        assert_eq!(ll(Script::Cyrillic, "це був дуже гарний день")[0].0, "uk");
+        assert_eq!(ll(Script::Arabic, "این یک روز خوب بود")[0].0, "fa");
+    }
+}
