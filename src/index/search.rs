@@ -667,26 +667,42 @@ impl KorpusIndex {
         keep_boilerplate: bool,
         new: impl Fn() -> A + Sync,
         add: impl Fn(&mut A, &AnalyzedDoc) + Sync,
-        merge: impl Fn(A, A) -> A,
+        merge: impl Fn(A, A) -> A + Send,
     ) -> Result<A> {
-        let mut acc = Some(new());
-        self.for_each_clean_batch(subset, 1024, keep_boilerplate, |docs| {
-            let parts: Vec<A> = docs
-                .par_chunks(FOLD_CHUNK)
-                .map(|chunk| {
-                    let mut a = new();
-                    for d in chunk.iter().filter(|d| !skip.contains(&d.doc.id)) {
-                        add(&mut a, d);
+        let first = new();
+        // The merges run on their own thread, in document order, while the
+        // pool reads and analyzes the next batch.
+        std::thread::scope(|sc| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<A>>(1);
+            let merger = sc.spawn(move || {
+                let mut acc = first;
+                for parts in rx {
+                    for p in parts {
+                        acc = merge(acc, p);
                     }
-                    a
-                })
-                .collect();
-            for p in parts {
-                acc = Some(merge(acc.take().expect("accumulator"), p));
-            }
-            Ok(())
-        })?;
-        Ok(acc.expect("accumulator"))
+                }
+                acc
+            });
+            let walked = self.for_each_clean_batch(subset, 1024, keep_boilerplate, |docs| {
+                let parts: Vec<A> = docs
+                    .par_chunks(FOLD_CHUNK)
+                    .map(|chunk| {
+                        let mut a = new();
+                        for d in chunk.iter().filter(|d| !skip.contains(&d.doc.id)) {
+                            add(&mut a, d);
+                        }
+                        a
+                    })
+                    .collect();
+                tx.send(parts)
+                    .map_err(|_| Error::Invalid("statistics merge thread stopped".into()))
+            });
+            drop(tx);
+            let acc = merger
+                .join()
+                .map_err(|_| Error::Invalid("statistics merge failed".into()))?;
+            walked.map(|_| acc)
+        })
     }
 }
 
