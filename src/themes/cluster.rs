@@ -331,35 +331,48 @@ pub fn nmf(x: &Csr, k: usize, seed: u64, iters: usize) -> Nmf {
     let mut prev = f64::MAX;
     for _ in 0..iters {
         // H ← H ⊙ (WᵀX) / (WᵀW H)
+        // Every sum below runs in the same order as a serial loop would
+        // (parallel only across independent outputs), so the factors do not
+        // depend on the number of threads.
         let wtx = xt_times(x, &w, k); // m × k  (= (WᵀX)ᵀ)
-        let mut wtw = zeros(k, k);
-        for i in 0..n {
-            for a in 0..k {
-                for b in 0..k {
-                    wtw[a * k + b] += w[i * k + a] * w[i * k + b];
+        let wtw: Vec<f64> = (0..k * k)
+            .into_par_iter()
+            .map(|ab| {
+                let (a, b) = (ab / k, ab % k);
+                let mut acc = 0.0;
+                for i in 0..n {
+                    acc += w[i * k + a] * w[i * k + b];
                 }
+                acc
+            })
+            .collect();
+        // Columns of H are independent; within a column the components are
+        // updated in order, each using the ones already updated. The result
+        // is Hᵀ (m × k), written back into H.
+        let mut ht = zeros(m, k);
+        ht.par_chunks_mut(k).enumerate().for_each(|(j, col)| {
+            for b in 0..k {
+                col[b] = h[b * m + j];
             }
-        }
-        for j in 0..m {
             for a in 0..k {
-                let den: f64 = (0..k).map(|b| wtw[a * k + b] * h[b * m + j]).sum::<f64>() + EPS;
-                h[a * m + j] *= wtx[j * k + a] / den;
+                let den: f64 = (0..k).map(|b| wtw[a * k + b] * col[b]).sum::<f64>() + EPS;
+                col[a] *= wtx[j * k + a] / den;
+            }
+        });
+        for a in 0..k {
+            for j in 0..m {
+                h[a * m + j] = ht[j * k + a];
             }
         }
         // W ← W ⊙ (X Hᵀ) / (W H Hᵀ)
-        let mut ht = zeros(m, k);
-        for a in 0..k {
-            for j in 0..m {
-                ht[j * k + a] = h[a * m + j];
-            }
-        }
         let xht = x_times(x, &ht, k); // n × k
-        let mut hht = zeros(k, k);
-        for a in 0..k {
-            for b in 0..k {
-                hht[a * k + b] = (0..m).map(|j| h[a * m + j] * h[b * m + j]).sum();
-            }
-        }
+        let hht: Vec<f64> = (0..k * k)
+            .into_par_iter()
+            .map(|ab| {
+                let (a, b) = (ab / k, ab % k);
+                (0..m).map(|j| h[a * m + j] * h[b * m + j]).sum()
+            })
+            .collect();
         w.par_chunks_mut(k)
             .zip(xht.par_chunks(k))
             .for_each(|(wr, xr)| {
