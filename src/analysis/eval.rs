@@ -203,7 +203,7 @@ pub fn korpus_term(lang: Lang, form: &str) -> Option<String> {
         .analyze(form)
         .into_iter()
         .filter(|t| !t.stop)
-        .map(|t| t.term)
+        .map(|t| t.term.to_string())
         .collect();
     if terms.is_empty() {
         None

@@ -13,6 +13,8 @@ pub mod segment;
 pub mod tokenizer;
 
 use std::borrow::Cow;
+
+pub use compact_str::CompactString;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -83,12 +85,12 @@ pub struct Token {
     pub position: u32,
     /// Sentence number within the text (0-based).
     pub sentence: u32,
-    /// The normalized form.
-    pub normalized: String,
+    /// The normalized form (inline up to 24 bytes: no allocation per token).
+    pub normalized: CompactString,
     /// Whether the word is a stopword (not indexed).
     pub stop: bool,
     /// The indexed term (the stem; the normalized form for stopwords).
-    pub term: String,
+    pub term: CompactString,
     /// Extra terms indexed at the same position.
     pub extra: Vec<String>,
     /// The stemming rule that fired, if any.
@@ -177,9 +179,9 @@ impl Analyzer {
                 end: w.end,
                 position: w.position,
                 sentence: w.sentence,
-                normalized: w.normalized.to_string(),
+                normalized: CompactString::from(w.normalized),
                 stop: w.stop,
-                term: w.term.to_string(),
+                term: CompactString::from(w.term),
                 extra: w.extra.to_vec(),
                 rule: w.rule,
             })

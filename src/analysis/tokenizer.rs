@@ -257,7 +257,7 @@ mod tests {
                     .into_iter()
                     .filter(|t| !t.stop)
                     .flat_map(|t| {
-                        std::iter::once(t.term.clone())
+                        std::iter::once(t.term.to_string())
                             .chain(t.extra.clone())
                             .map(move |term| (term, t.position as usize, t.start, t.end))
                     })

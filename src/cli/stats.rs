@@ -426,7 +426,9 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 .iter()
                 .filter_map(|&l| {
                     let t = Analyzer::get(l).analyze(&term);
-                    t.into_iter().find(|t| !t.stop).map(|t| (l, t.term))
+                    t.into_iter()
+                        .find(|t| !t.stop)
+                        .map(|t| (l, t.term.to_string()))
                 })
                 .collect();
             anyhow::ensure!(

@@ -115,7 +115,7 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert!(terms.contains(&"lieferung".to_string()));
+        assert!(terms.iter().any(|t| t == "lieferung"));
         assert!(
             !terms.iter().any(|t| t == "hilfreich" || t == "ad_1"),
             "{terms:?}"

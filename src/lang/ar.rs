@@ -258,7 +258,7 @@ mod tests {
     use crate::lang::Lang;
 
     fn term(w: &str) -> String {
-        Analyzer::get(Lang::Ar).analyze(w)[0].term.clone()
+        Analyzer::get(Lang::Ar).analyze(w)[0].term.to_string()
     }
 
     #[test]

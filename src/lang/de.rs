@@ -321,7 +321,7 @@ mod tests {
     use crate::lang::Lang;
 
     fn term(w: &str) -> String {
-        Analyzer::get(Lang::De).analyze(w)[0].term.clone()
+        Analyzer::get(Lang::De).analyze(w)[0].term.to_string()
     }
 
     #[test]

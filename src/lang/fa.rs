@@ -441,7 +441,7 @@ mod tests {
             .analyze(s)
             .into_iter()
             .filter(|t| !t.stop)
-            .map(|t| t.term)
+            .map(|t| t.term.to_string())
             .collect()
     }
 

@@ -146,7 +146,10 @@ impl CollocAcc {
         let toks = &doc.tokens;
         self.tokens += toks.len() as u64;
         for t in toks {
-            let e = self.terms.entry(t.term.clone()).or_default();
+            let e = match self.terms.get_mut(t.term.as_str()) {
+                Some(e) => e,
+                None => self.terms.entry(t.term.to_string()).or_default(),
+            };
             e.count += 1;
             e.stop |= t.stop;
             e.surfaces.add(doc.surface(t), 1);
@@ -173,7 +176,12 @@ impl CollocAcc {
                     continue;
                 }
                 counted[j] = true;
-                *self.pairs.entry(toks[j].term.clone()).or_insert(0) += 1;
+                match self.pairs.get_mut(toks[j].term.as_str()) {
+                    Some(c) => *c += 1,
+                    None => {
+                        self.pairs.insert(toks[j].term.to_string(), 1);
+                    }
+                }
             }
         }
     }

@@ -165,7 +165,7 @@ impl SummaryAcc {
         let base = g.tokens;
         for (k, t) in toks.iter().enumerate() {
             let surface = doc.surface(t);
-            match g.terms.get_mut(&t.term) {
+            match g.terms.get_mut(t.term.as_str()) {
                 Some(st) => {
                     st.count += 1;
                     st.stop |= t.stop;
@@ -179,7 +179,7 @@ impl SummaryAcc {
                         ..Default::default()
                     };
                     st.surfaces.add(surface, 1);
-                    g.terms.insert(t.term.clone(), st);
+                    g.terms.insert(t.term.to_string(), st);
                 }
             }
         }

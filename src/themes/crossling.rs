@@ -241,7 +241,7 @@ impl Lexicon {
                 .analyze(w)
                 .into_iter()
                 .find(|t| !t.stop)
-                .map(|t| t.term)
+                .map(|t| t.term.to_string())
         };
         let mut out = Vec::new();
         for (x, y) in &self.entries {

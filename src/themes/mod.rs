@@ -424,9 +424,15 @@ impl ThemeBuilder {
                 continue;
             }
             let next = acc.terms.len() as u32;
-            let id = *acc.term_ids.entry(t.term.clone()).or_insert(next);
+            let id = match acc.term_ids.get(t.term.as_str()) {
+                Some(&id) => id,
+                None => {
+                    acc.term_ids.insert(t.term.to_string(), next);
+                    next
+                }
+            };
             if id == next {
-                acc.terms.push(t.term.clone());
+                acc.terms.push(t.term.to_string());
                 acc.surfaces.push(Vec::new());
             }
             let surface = &body[t.start..t.end];

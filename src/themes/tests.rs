@@ -368,7 +368,8 @@ fn check_planted((docs, truth): (Vec<AnalyzedDoc>, Vec<usize>)) {
                     .into_iter()
                     .find(|t| !t.stop)
                     .unwrap()
-                    .term;
+                    .term
+                    .to_string();
                 if stems.contains(&&term) {
                     hit += 1;
                 }
