@@ -225,29 +225,30 @@ qualitat:qualitat garantie:garanti umtausch:umtausch erstattung:erstattung
 hersteller:herstell verkauf:verkauf einkauf:einkauf kauf:kauf
 ";
 
-fn parts() -> &'static Vec<(String, String)> {
-    static P: OnceLock<Vec<(String, String)>> = OnceLock::new();
+/// Compound parts (normalized) → their term, hashed: splitting one long word
+/// looks up dozens of candidate parts.
+fn parts() -> &'static rustc_hash::FxHashMap<String, String> {
+    static P: OnceLock<rustc_hash::FxHashMap<String, String>> = OnceLock::new();
     P.get_or_init(|| {
-        let mut v: Vec<(String, String)> = PARTS
-            .split_whitespace()
-            .filter_map(|e| e.split_once(':'))
-            .map(|(a, b)| {
-                let mut n = String::new();
-                normalize(a, &mut n);
-                (n, b.to_string())
-            })
-            .collect();
-        v.sort();
-        v.dedup_by(|a, b| a.0 == b.0);
-        v
+        let mut m = rustc_hash::FxHashMap::default();
+        for (a, b) in PARTS.split_whitespace().filter_map(|e| e.split_once(':')) {
+            let mut n = String::new();
+            normalize(a, &mut n);
+            // A part listed twice keeps its smallest term (deterministic).
+            m.entry(n)
+                .and_modify(|t: &mut String| {
+                    if b < t.as_str() {
+                        *t = b.to_string();
+                    }
+                })
+                .or_insert_with(|| b.to_string());
+        }
+        m
     })
 }
 
 fn part(s: &str) -> Option<&'static str> {
-    let p = parts();
-    p.binary_search_by(|(k, _)| k.as_str().cmp(s))
-        .ok()
-        .map(|i| p[i].1.as_str())
+    parts().get(s).map(String::as_str)
 }
 
 /// The head of a word: a known part, possibly inflected (`zeiten`, `services`).
