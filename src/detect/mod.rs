@@ -3,7 +3,8 @@
 //! Script first (Arabic → ar/fa/other, Cyrillic → ru/other, Latin →
 //! de/sl/other), then, within the script, a score per language that adds up
 //! trigram statistics (whatlang's profiles, including the confusable
-//! neighbours), alphabet evidence and function words; see `model.rs`. A text
+//! neighbours), alphabet evidence and function words, then a character
+//! n-gram model among the confusable languages; see `model.rs`. A text
 //! whose best language is not a selected target is `Und`, with the best
 //! language's code in `other`.
 
