@@ -396,9 +396,12 @@ mod tests {
 
     const DEV: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/langid/dev");
 
+    /// Target accuracy (overall and short) and Slovenian taken for BCS.
     #[test]
-    #[ignore = "dev targets not met yet; run with --ignored to measure"]
     fn dev_sentences_meet_targets() {
+        let _heavy = crate::detect::tests::HEAVY
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let dir = Path::new(DEV);
         if !dir.is_dir() {
             eprintln!("skip: {DEV} not found");
@@ -407,17 +410,13 @@ mod tests {
         let r = evaluate_dir(dir, &Lang::TARGETS).unwrap();
         println!("{r}");
         let mut failures = Vec::new();
-        for l in &r.languages {
-            if l.target {
-                if l.korpus.accuracy < 0.99 || l.korpus.accuracy_short < 0.97 {
-                    failures.push(format!(
-                        "{}: {:?}",
-                        l.gold,
-                        (l.korpus.accuracy, l.korpus.accuracy_short)
-                    ));
-                }
-            } else if l.korpus.accuracy < 0.99 {
-                failures.push(format!("non-target {}: {}", l.gold, l.korpus.accuracy));
+        for l in r.languages.iter().filter(|l| l.target) {
+            if l.korpus.accuracy < 0.99 || l.korpus.accuracy_short < 0.97 {
+                failures.push(format!(
+                    "{}: {:?}",
+                    l.gold,
+                    (l.korpus.accuracy, l.korpus.accuracy_short)
+                ));
             }
         }
         let sl_bcs = r.korpus_rate_as("sl", &["hr", "sr", "bs"]);
@@ -430,9 +429,36 @@ mod tests {
         );
     }
 
+    /// Each non-target labelled as a target at most 1 %.
     #[test]
-    #[ignore = "dev targets not met yet; run with --ignored to measure"]
+    #[ignore = "dev target not met yet for cs (~1.9 %) and sr (~1.5 %); run with --ignored to measure"]
+    fn dev_sentences_non_targets_are_und() {
+        let _heavy = crate::detect::tests::HEAVY
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let dir = Path::new(DEV);
+        if !dir.is_dir() {
+            eprintln!("skip: {DEV} not found");
+            return;
+        }
+        let r = evaluate_dir(dir, &Lang::TARGETS).unwrap();
+        let failures: Vec<String> = r
+            .languages
+            .iter()
+            .filter(|l| !l.target && l.korpus.accuracy < 0.99)
+            .map(|l| format!("{}: {}", l.gold, l.korpus.accuracy))
+            .collect();
+        assert!(
+            failures.is_empty(),
+            "help: non-targets labelled as targets: {failures:#?}"
+        );
+    }
+
+    #[test]
     fn dev_word_pairs_meet_targets() {
+        let _heavy = crate::detect::tests::HEAVY
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let dir = Path::new(DEV).join("word-pairs");
         if !dir.is_dir() {
             eprintln!("skip: {} not found", dir.display());

@@ -12,6 +12,12 @@
 //!    Persian;
 //! 3. function words that tell neighbours apart (`evidence.rs`).
 //!
+//! When the best language is one of the confusable languages of the script
+//! (or one of them is within [`Params::ngram_gate`] of an unknown best), a
+//! character 1–5-gram model (`ngrams.rs`) decides among those languages:
+//! their scores become `evidence_scale` × the above + `ngram_scale` × the
+//! n-gram log-likelihood, and the other languages drop out.
+//!
 //! The model is built once per process and shared by all detectors.
 
 use std::collections::HashMap;

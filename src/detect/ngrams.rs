@@ -21,6 +21,12 @@ fn step(h: u64, c: char) -> u64 {
     x ^ (x >> 29)
 }
 
+/// The first slot to probe for a hash: its low 32 bits scaled to the table.
+#[inline]
+fn home(h: u64, cap: usize) -> usize {
+    ((h & 0xFFFF_FFFF) * cap as u64 >> 32) as usize
+}
+
 /// Longest n-gram in the tables.
 pub(crate) const MAX_ORDER: usize = 5;
 /// Log-probability of a letter a language has never seen at all.
@@ -34,9 +40,8 @@ pub(crate) struct NgramModel {
     /// u32::MAX for empty. The low bits of the hash pick the slot; a false
     /// match of the high bits on a probe is a 2^-32 chance.
     slots: Vec<(u32, u32)>,
-    mask: usize,
-    /// Rows of `codes.len()` quantized log-probabilities.
-    values: Vec<u8>,
+    /// Rows of `codes.len()` quantized log-probabilities (in the binary).
+    values: &'static [u8],
 }
 
 impl NgramModel {
@@ -50,31 +55,31 @@ impl NgramModel {
         pos += 2 * nlang;
         let n = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap_or_default()) as usize;
         pos += 4;
-        let cap = (n * 2).next_power_of_two().max(16);
-        let mask = cap - 1;
+        // Three fifths full: short probe runs, a small table.
+        let cap = (n + n * 2 / 3).max(16);
         let mut slots = vec![(0u32, u32::MAX); cap];
         for row in 0..n {
             let at = pos + 8 * row;
             let h = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-            let mut i = (h as usize) & mask;
+            let mut i = home(h, cap);
             while slots[i].1 != u32::MAX {
-                i = (i + 1) & mask;
+                i = if i + 1 == cap { 0 } else { i + 1 };
             }
             slots[i] = ((h >> 32) as u32, row as u32);
         }
         pos += 8 * n;
-        let values = bytes[pos..pos + n * nlang].to_vec();
+        let values = &bytes[pos..pos + n * nlang];
         NgramModel {
             codes,
             slots,
-            mask,
             values,
         }
     }
 
     #[inline]
     fn row(&self, h: u64) -> Option<&[u8]> {
-        let mut i = (h as usize) & self.mask;
+        let cap = self.slots.len();
+        let mut i = home(h, cap);
         let fp = (h >> 32) as u32;
         loop {
             let (k, r) = self.slots[i];
@@ -86,7 +91,7 @@ impl NgramModel {
                 let r = r as usize * n;
                 return Some(&self.values[r..r + n]);
             }
-            i = (i + 1) & self.mask;
+            i = if i + 1 == cap { 0 } else { i + 1 };
         }
     }
 
@@ -142,6 +147,18 @@ pub(crate) fn model(script: super::model::Script) -> Option<&'static NgramModel>
         Script::Arabic => Some(A.get_or_init(|| NgramModel::parse(ARABIC))),
         Script::Other => None,
     }
+}
+
+/// Memory of the three tables: their slots plus the rows they read from
+/// the binary (resident once read).
+#[cfg(test)]
+pub(crate) fn table_bytes() -> usize {
+    use super::model::Script;
+    [Script::Latin, Script::Cyrillic, Script::Arabic]
+        .into_iter()
+        .filter_map(model)
+        .map(|m| m.slots.len() * std::mem::size_of::<(u32, u32)>() + m.values.len())
+        .sum()
 }
 
 #[cfg(test)]

@@ -142,7 +142,7 @@ fn main() {
                     .filter(|k| k.chars().count() == n)
                     .map(|k| (joint(k), k))
                     .collect();
-                v.sort_by(|a, b| b.0.total_cmp(&a.0));
+                v.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
                 let keep = if n <= 2 { v.len() } else { top.min(v.len()) };
                 keys.extend(v[..keep].iter().map(|(_, k)| (*k).clone()));
             }
