@@ -416,7 +416,7 @@ impl Language for Persian {
         }
     }
     fn join(&self, prev: &str, next: &str) -> Join {
-        let letters = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphabetic() || c == ZWNJ);
+        let letters = |s: &str| !s.is_empty() && s.chars().all(|c| crate::chars::is_alphabetic(c) || c == ZWNJ);
         if !letters(prev) || !letters(next) {
             return Join::No;
         }
