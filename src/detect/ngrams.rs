@@ -24,7 +24,7 @@ fn step(h: u64, c: char) -> u64 {
 /// The first slot to probe for a hash: its low 32 bits scaled to the table.
 #[inline]
 fn home(h: u64, cap: usize) -> usize {
-    ((h & 0xFFFF_FFFF) * cap as u64 >> 32) as usize
+    (((h & 0xFFFF_FFFF) * cap as u64) >> 32) as usize
 }
 
 /// Longest n-gram in the tables.

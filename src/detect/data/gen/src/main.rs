@@ -40,11 +40,36 @@ fn load(dir: &Dir) -> HashMap<String, f64> {
 
 fn serbian_latin(c: char) -> Option<&'static str> {
     Some(match c {
-        'а' => "a", 'б' => "b", 'в' => "v", 'г' => "g", 'д' => "d", 'ђ' => "đ", 'е' => "e",
-        'ж' => "ž", 'з' => "z", 'и' => "i", 'ј' => "j", 'к' => "k", 'л' => "l", 'љ' => "lj",
-        'м' => "m", 'н' => "n", 'њ' => "nj", 'о' => "o", 'п' => "p", 'р' => "r", 'с' => "s",
-        'т' => "t", 'ћ' => "ć", 'у' => "u", 'ф' => "f", 'х' => "h", 'ц' => "c", 'ч' => "č",
-        'џ' => "dž", 'ш' => "š",
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'ђ' => "đ",
+        'е' => "e",
+        'ж' => "ž",
+        'з' => "z",
+        'и' => "i",
+        'ј' => "j",
+        'к' => "k",
+        'л' => "l",
+        'љ' => "lj",
+        'м' => "m",
+        'н' => "n",
+        'њ' => "nj",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'ћ' => "ć",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "h",
+        'ц' => "c",
+        'ч' => "č",
+        'џ' => "dž",
+        'ш' => "š",
         _ => return None,
     })
 }
@@ -87,38 +112,122 @@ fn in_script(c: char, script: &str) -> bool {
 /// 1 and 2 all, of orders 3..5 the `top` likeliest.
 fn main() {
     let out_dir = std::env::args().nth(1).unwrap_or_else(|| ".".into());
-    let top: usize = std::env::args().nth(2).map(|s| s.parse().unwrap()).unwrap_or(20000);
+    let top: usize = std::env::args()
+        .nth(2)
+        .map(|s| s.parse().unwrap())
+        .unwrap_or(20000);
     let groups: Vec<(&str, Vec<Lang>)> = vec![
-        ("latin", vec![
-            Lang { code: "de", dir: &lingua_german_language_model::GERMAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "sl", dir: &lingua_slovene_language_model::SLOVENE_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "hr", dir: &lingua_croatian_language_model::CROATIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "bs", dir: &lingua_bosnian_language_model::BOSNIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "sr", dir: &lingua_serbian_language_model::SERBIAN_MODELS_DIRECTORY, latin_translit: true },
-            Lang { code: "cs", dir: &lingua_czech_language_model::CZECH_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "sk", dir: &lingua_slovak_language_model::SLOVAK_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "nl", dir: &lingua_dutch_language_model::DUTCH_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "en", dir: &lingua_english_language_model::ENGLISH_MODELS_DIRECTORY, latin_translit: false },
-        ]),
-        ("cyrillic", vec![
-            Lang { code: "ru", dir: &lingua_russian_language_model::RUSSIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "uk", dir: &lingua_ukrainian_language_model::UKRAINIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "bg", dir: &lingua_bulgarian_language_model::BULGARIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "be", dir: &lingua_belarusian_language_model::BELARUSIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "sr", dir: &lingua_serbian_language_model::SERBIAN_MODELS_DIRECTORY, latin_translit: false },
-        ]),
-        ("arabic", vec![
-            Lang { code: "ar", dir: &lingua_arabic_language_model::ARABIC_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "fa", dir: &lingua_persian_language_model::PERSIAN_MODELS_DIRECTORY, latin_translit: false },
-            Lang { code: "ur", dir: &lingua_urdu_language_model::URDU_MODELS_DIRECTORY, latin_translit: false },
-        ]),
+        (
+            "latin",
+            vec![
+                Lang {
+                    code: "de",
+                    dir: &lingua_german_language_model::GERMAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "sl",
+                    dir: &lingua_slovene_language_model::SLOVENE_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "hr",
+                    dir: &lingua_croatian_language_model::CROATIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "bs",
+                    dir: &lingua_bosnian_language_model::BOSNIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "sr",
+                    dir: &lingua_serbian_language_model::SERBIAN_MODELS_DIRECTORY,
+                    latin_translit: true,
+                },
+                Lang {
+                    code: "cs",
+                    dir: &lingua_czech_language_model::CZECH_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "sk",
+                    dir: &lingua_slovak_language_model::SLOVAK_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "nl",
+                    dir: &lingua_dutch_language_model::DUTCH_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "en",
+                    dir: &lingua_english_language_model::ENGLISH_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+            ],
+        ),
+        (
+            "cyrillic",
+            vec![
+                Lang {
+                    code: "ru",
+                    dir: &lingua_russian_language_model::RUSSIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "uk",
+                    dir: &lingua_ukrainian_language_model::UKRAINIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "bg",
+                    dir: &lingua_bulgarian_language_model::BULGARIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "be",
+                    dir: &lingua_belarusian_language_model::BELARUSIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "sr",
+                    dir: &lingua_serbian_language_model::SERBIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+            ],
+        ),
+        (
+            "arabic",
+            vec![
+                Lang {
+                    code: "ar",
+                    dir: &lingua_arabic_language_model::ARABIC_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "fa",
+                    dir: &lingua_persian_language_model::PERSIAN_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+                Lang {
+                    code: "ur",
+                    dir: &lingua_urdu_language_model::URDU_MODELS_DIRECTORY,
+                    latin_translit: false,
+                },
+            ],
+        ),
     ];
     for (script, langs) in &groups {
         let models: Vec<HashMap<String, f64>> = langs
             .iter()
             .map(|l| {
                 let m = load(l.dir);
-                let m = if l.latin_translit { transliterate(&m) } else { m };
+                let m = if l.latin_translit {
+                    transliterate(&m)
+                } else {
+                    m
+                };
                 m.into_iter()
                     .filter(|(k, _)| k.chars().all(|c| in_script(c, script)))
                     .collect()
