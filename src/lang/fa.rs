@@ -416,7 +416,11 @@ impl Language for Persian {
         }
     }
     fn join(&self, prev: &str, next: &str) -> Join {
-        let letters = |s: &str| !s.is_empty() && s.chars().all(|c| crate::chars::is_alphabetic(c) || c == ZWNJ);
+        let letters = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| crate::chars::is_alphabetic(c) || c == ZWNJ)
+        };
         if !letters(prev) || !letters(next) {
             return Join::No;
         }

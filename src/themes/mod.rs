@@ -270,6 +270,39 @@ pub struct ThemeReport {
     pub quality: Quality,
 }
 
+/// What one document contributes that does not depend on the others:
+/// computed in parallel, then added in document order.
+struct DocPre {
+    keyphrases: Vec<keyphrase::Keyphrase>,
+    hits: Vec<crossling::AnchorHit>,
+    minhash: Option<Vec<u64>>,
+}
+
+impl DocPre {
+    fn of(d: &AnalyzedDoc, keyphrases_per_doc: usize) -> Self {
+        let lang = d.doc.lang;
+        let main: Vec<crate::analysis::Token>;
+        let toks: &[crate::analysis::Token] = if d.token_langs.iter().all(|&l| l == lang) {
+            &d.tokens
+        } else {
+            main = d
+                .tokens
+                .iter()
+                .zip(&d.token_langs)
+                .filter(|(_, &l)| l == lang)
+                .map(|(t, _)| t.clone())
+                .collect();
+            &main
+        };
+        let terms: Vec<&str> = d.tokens.iter().map(|t| t.term.as_str()).collect();
+        DocPre {
+            keyphrases: keyphrase::extract(&d.doc.body, toks, lang, keyphrases_per_doc),
+            hits: crossling::extract(d),
+            minhash: pairs::minhash(&terms),
+        }
+    }
+}
+
 /// Themes of documents (sorted by id, as the index delivers them).
 pub fn themes(docs: &[AnalyzedDoc], opts: &ThemeOptions) -> ThemeReport {
     let mut b = ThemeBuilder::new(opts.clone());
@@ -357,17 +390,40 @@ impl ThemeBuilder {
 
     /// Add documents (a batch of the id-ordered stream).
     pub fn add_batch(&mut self, docs: &[AnalyzedDoc]) {
-        for d in docs {
-            self.add(d);
+        use rayon::prelude::*;
+        // The per-document work (key phrases, anchors, MinHash) runs in
+        // parallel; the documents are then added in order.
+        let n = self.opts.keyphrases_per_doc;
+        let pre: Vec<Option<DocPre>> = docs
+            .par_iter()
+            .map(|d| {
+                let lang = d.doc.lang;
+                (!self.opts.lang.is_some_and(|l| l != lang)).then(|| DocPre::of(d, n))
+            })
+            .collect();
+        for (d, p) in docs.iter().zip(pre) {
+            if let Some(p) = p {
+                self.add_prepared(d, p);
+            }
         }
     }
 
     /// Add one document. Documents outside `opts.lang` are skipped.
     pub fn add(&mut self, d: &AnalyzedDoc) {
-        let lang = d.doc.lang;
-        if self.opts.lang.is_some_and(|l| l != lang) {
+        if self.opts.lang.is_some_and(|l| l != d.doc.lang) {
             return;
         }
+        let p = DocPre::of(d, self.opts.keyphrases_per_doc);
+        self.add_prepared(d, p);
+    }
+
+    fn add_prepared(&mut self, d: &AnalyzedDoc, pre: DocPre) {
+        let lang = d.doc.lang;
+        let DocPre {
+            keyphrases,
+            hits,
+            minhash,
+        } = pre;
         let di = self.docs.len() as u32;
         let body = &d.doc.body;
         let main: Vec<crate::analysis::Token>;
@@ -383,9 +439,7 @@ impl ThemeBuilder {
                 .collect();
             &main
         };
-        let keyphrases = keyphrase::extract(body, toks, lang, self.opts.keyphrases_per_doc);
         // Anchors.
-        let hits = crossling::extract(d);
         let mut seq = Vec::new();
         let mut hit_sents = Vec::new();
         let mut seen_here: BTreeSet<u32> = BTreeSet::new();
@@ -413,8 +467,6 @@ impl ThemeBuilder {
             seq.push(id);
             hit_sents.push(h.sentence);
         }
-        let terms: Vec<&str> = d.tokens.iter().map(|t| t.term.as_str()).collect();
-        let minhash = pairs::minhash(&terms);
         // Terms.
         let acc = self.langs.entry(lang).or_default();
         let mut tids = Vec::with_capacity(toks.len());
@@ -728,13 +780,26 @@ impl ThemeBuilder {
         let stability_seeds: Vec<u64> = (1..=self.opts.stability_runs as u64)
             .map(|s| self.opts.seed.wrapping_add(s))
             .collect();
-        for (&lang, acc) in &self.langs {
-            let (kind, units) = if acc.n_docs < self.opts.min_docs && !acc.passages.is_empty() {
-                (UnitKind::Passage, &acc.passages)
-            } else {
-                (UnitKind::Document, &acc.doc_units)
-            };
-            let fit = self.fit_language(lang, acc, units, kind, &stability_seeds);
+        // Languages are fitted independently, in parallel; results are
+        // used in language order.
+        let langs: Vec<(Lang, &LangAcc)> = self.langs.iter().map(|(&l, a)| (l, a)).collect();
+        let fits: Vec<(UnitKind, &Vec<Unit>, LangFit)> = {
+            use rayon::prelude::*;
+            langs
+                .par_iter()
+                .map(|&(lang, acc)| {
+                    let (kind, units) =
+                        if acc.n_docs < self.opts.min_docs && !acc.passages.is_empty() {
+                            (UnitKind::Passage, &acc.passages)
+                        } else {
+                            (UnitKind::Document, &acc.doc_units)
+                        };
+                    let fit = self.fit_language(lang, acc, units, kind, &stability_seeds);
+                    (kind, units, fit)
+                })
+                .collect()
+        };
+        for ((lang, _), (kind, units, fit)) in langs.into_iter().zip(fits) {
             for (u, t) in units.iter().zip(&fit.assign) {
                 assignments.push(Assignment {
                     doc: self.docs[u.doc as usize].id.clone(),
