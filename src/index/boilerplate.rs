@@ -71,7 +71,7 @@ impl KorpusIndex {
         subset: Option<&str>,
         batch: usize,
         keep_boilerplate: bool,
-        mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()>,
+        mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()> + Send,
     ) -> Result<usize> {
         let bp = if keep_boilerplate {
             None

@@ -601,42 +601,77 @@ impl KorpusIndex {
     }
 
     /// Feed the analyzed documents of a subset, in id order, to `f`, in
-    /// batches: each batch is fetched and analyzed in parallel (order kept).
+    /// batches: each batch is fetched and analyzed in parallel (order kept),
+    /// and the next batch is prepared while `f` works on the current one.
     pub fn for_each_batch(
         &self,
         subset: Option<&str>,
         batch: usize,
-        mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()>,
+        mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()> + Send,
     ) -> Result<usize> {
         let (searcher, addrs) = self.subset(subset)?;
-        // Batches close at `batch` documents or BATCH_TEXT_BYTES of text, so a
-        // corpus of huge documents does not hold thousands of them analyzed.
-        // Documents are read from the store and analyzed in parallel, a
-        // group at a time (the group size is fixed, so batches do not depend
-        // on the number of threads).
-        let mut pending: Vec<AnalyzedDoc> = Vec::new();
+        let mut src = BatchSource {
+            index: self,
+            searcher: &searcher,
+            addrs: &addrs,
+            next: 0,
+            carry: std::collections::VecDeque::new(),
+            batch: batch.max(1),
+        };
+        let mut current = src.next_batch()?;
+        while !current.is_empty() {
+            let (done, next) = rayon::join(|| f(current), || src.next_batch());
+            done?;
+            current = next?;
+        }
+        Ok(addrs.len())
+    }
+}
+
+/// Batches of analyzed documents, in order. A batch closes at `batch`
+/// documents or BATCH_TEXT_BYTES of text, so a corpus of huge documents does
+/// not hold thousands of them analyzed. Documents are read from the store
+/// and analyzed in parallel a group at a time (the group size is fixed, so
+/// batches do not depend on the number of threads).
+struct BatchSource<'a> {
+    index: &'a KorpusIndex,
+    searcher: &'a tantivy::Searcher,
+    addrs: &'a [(String, DocAddress)],
+    next: usize,
+    /// Documents of the last group that did not fit in the last batch.
+    carry: std::collections::VecDeque<AnalyzedDoc>,
+    batch: usize,
+}
+
+impl BatchSource<'_> {
+    /// The next batch (empty at the end).
+    fn next_batch(&mut self) -> Result<Vec<AnalyzedDoc>> {
+        let mut out = Vec::new();
         let mut bytes = 0usize;
-        for group in addrs.chunks(LOAD_GROUP) {
+        loop {
+            while let Some(doc) = self.carry.pop_front() {
+                bytes += doc.doc.body.len();
+                out.push(doc);
+                if out.len() >= self.batch || bytes >= BATCH_TEXT_BYTES {
+                    return Ok(out);
+                }
+            }
+            if self.next >= self.addrs.len() {
+                return Ok(out);
+            }
+            let end = (self.next + LOAD_GROUP).min(self.addrs.len());
+            let group = &self.addrs[self.next..end];
+            self.next = end;
+            let (index, searcher) = (self.index, self.searcher);
             let docs: Vec<AnalyzedDoc> = group
                 .par_iter()
                 .map(|(_, a)| -> Result<AnalyzedDoc> {
                     let d: TantivyDocument = searcher.doc(*a)?;
-                    Ok(AnalyzedDoc::new(self.stored_doc(&d)))
+                    Ok(AnalyzedDoc::new(index.stored_doc(&d)))
                 })
                 .collect::<Result<_>>()?;
-            for doc in docs {
-                bytes += doc.doc.body.len();
-                pending.push(doc);
-                if pending.len() >= batch.max(1) || bytes >= BATCH_TEXT_BYTES {
-                    f(std::mem::take(&mut pending))?;
-                    bytes = 0;
-                }
-            }
+            self.carry.extend(docs);
         }
-        if !pending.is_empty() {
-            f(pending)?;
-        }
-        Ok(addrs.len())
     }
 }
 
