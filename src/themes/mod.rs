@@ -1045,21 +1045,38 @@ impl ThemeBuilder {
                 }
             }
         };
-        let f = cluster::nmf(&x, k, self.opts.seed, self.opts.nmf_iters);
+        // Stability: refits on seeded 80 % subsamples, run in parallel with
+        // the main fit (they need only its number of components).
+        let k_eff = k.max(1).min(x.rows().max(1)).min(x.ncols.max(1));
+        let with_stability = !stab_seeds.is_empty() && n >= 4;
+        let (f, refits) = rayon::join(
+            || cluster::nmf(&x, k, self.opts.seed, self.opts.nmf_iters),
+            || {
+                use rayon::prelude::*;
+                if !with_stability {
+                    return Vec::new();
+                }
+                stab_seeds
+                    .par_iter()
+                    .map(|&seed| {
+                        let mut rng = Rng::new(seed);
+                        let sub: Vec<usize> = (0..n).filter(|_| rng.f64() < 0.8).collect();
+                        cluster::nmf(&x.select(&sub), k_eff, seed, self.opts.nmf_iters)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        debug_assert_eq!(f.k, k_eff);
         let assign_raw: Vec<Option<usize>> = (0..n).map(|i| f.assign(i)).collect();
         let full_tops = tops_of(&f, top_n);
-        // Stability: refits on seeded 80 % subsamples.
-        let stability = if stab_seeds.is_empty() || n < 4 {
-            None
-        } else {
+        let stability = if with_stability {
             let mut s = 0.0;
-            for &seed in stab_seeds {
-                let mut rng = Rng::new(seed);
-                let sub: Vec<usize> = (0..n).filter(|_| rng.f64() < 0.8).collect();
-                let g = cluster::nmf(&x.select(&sub), f.k, seed, self.opts.nmf_iters);
-                s += quality::matched_overlap(&full_tops, &tops_of(&g, top_n));
+            for g in &refits {
+                s += quality::matched_overlap(&full_tops, &tops_of(g, top_n));
             }
             Some(round(s / stab_seeds.len() as f64))
+        } else {
+            None
         };
         // Phrase statistics of this language's units.
         let mut phrase_units: HashMap<&str, u32> = HashMap::default();
