@@ -332,6 +332,11 @@ struct Run<'a> {
     searcher: tantivy::Searcher,
     /// Paths whose committed documents are being replaced or pruned.
     replaced: HashSet<String>,
+    /// Whether `state` lists every path with committed documents (a
+    /// fresh index, `--force`, or a state written by this version), so a
+    /// path missing from it needs no delete. Each delete costs a term
+    /// lookup in every segment at every commit.
+    state_complete: bool,
     /// Ids added in this run → path.
     seen: HashMap<String, String>,
     added: usize,
@@ -390,9 +395,12 @@ impl Run<'_> {
 
     /// Delete the committed documents of a file.
     fn forget(&mut self, path: &str) {
-        let f = self.index.fields();
-        self.writer.delete_term(Term::from_field_text(f.path, path));
-        if let Some(old) = self.state.files.remove(path) {
+        let old = self.state.files.remove(path);
+        if old.is_some() || !self.state_complete {
+            let f = self.index.fields();
+            self.writer.delete_term(Term::from_field_text(f.path, path));
+        }
+        if let Some(old) = old {
             self.removed += old.documents;
         }
     }
@@ -557,12 +565,15 @@ pub fn index_paths(
         replaced.extend(gone.iter().cloned());
     }
     let searcher = index.searcher()?;
+    let state_complete =
+        opts.force || searcher.num_docs() == 0 || state.version == STATE_VERSION;
     let mut run = Run {
         index,
         writer,
         state,
         searcher,
         replaced,
+        state_complete,
         seen: HashMap::new(),
         added: 0,
         removed: 0,
