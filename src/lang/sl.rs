@@ -25,6 +25,8 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap;
+
 use super::{push_lower_folded_digits, StopWords};
 use crate::analysis::{Language, Stemmed};
 
@@ -136,22 +138,40 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
 }
 
-/// Strip one inflectional ending; returns the stem and the rule.
+/// The rule name of each ending of the three tiers, by ending.
+fn endings() -> &'static FxHashMap<&'static str, &'static str> {
+    static E: OnceLock<FxHashMap<&'static str, &'static str>> = OnceLock::new();
+    E.get_or_init(|| {
+        SUF3.iter()
+            .chain(&SUF2)
+            .chain(&SUF1)
+            .map(|&suf| (suf, rule_name(suf)))
+            .collect()
+    })
+}
+
+/// Strip one inflectional ending; returns the stem and the rule. The
+/// longest ending wins (three letters, then two, then one), as long as the
+/// stem keeps three letters (four before a one-vowel ending after a vowel).
 fn strip_ending(w: &str) -> Option<(&str, &'static str)> {
     let n = w.chars().count();
-    for tier in [&SUF3[..], &SUF2[..], &SUF1[..]] {
-        for &suf in tier {
-            if let Some(stem) = w.strip_suffix(suf) {
-                let k = suf.chars().count();
-                let min = if k == 1 && stem.chars().last().is_some_and(is_vowel) {
-                    4
-                } else {
-                    3
-                };
-                if n - k >= min {
-                    return Some((stem, rule_name(suf)));
-                }
-            }
+    let ends = endings();
+    for k in [3usize, 2, 1] {
+        if n <= k {
+            continue;
+        }
+        let at = w.char_indices().rev().nth(k - 1).map_or(0, |(i, _)| i);
+        let (stem, suf) = w.split_at(at);
+        let Some(&rule) = ends.get(suf) else {
+            continue;
+        };
+        let min = if k == 1 && stem.chars().last().is_some_and(is_vowel) {
+            4
+        } else {
+            3
+        };
+        if n - k >= min {
+            return Some((stem, rule));
         }
     }
     None
@@ -224,6 +244,44 @@ impl Language for Slovenian {
 mod tests {
     use crate::analysis::{Analyzer, MAX_TERM_BYTES};
     use crate::lang::Lang;
+
+    /// The ending rule as first written: every ending of each tier tried
+    /// in turn.
+    fn strip_ending_reference(w: &str) -> Option<(&str, &'static str)> {
+        let n = w.chars().count();
+        for tier in [&super::SUF3[..], &super::SUF2[..], &super::SUF1[..]] {
+            for &suf in tier {
+                if let Some(stem) = w.strip_suffix(suf) {
+                    let k = suf.chars().count();
+                    let min = if k == 1 && stem.chars().last().is_some_and(super::is_vowel) {
+                        4
+                    } else {
+                        3
+                    };
+                    if n - k >= min {
+                        return Some((stem, super::rule_name(suf)));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn ending_lookup_matches_the_reference() {
+        let stems = ["", "a", "ž", "pe", "iš", "hiš", "miza", "človek", "delavc", "kupc", "ljubezn"];
+        let mut n = 0;
+        for stem in stems {
+            for a in super::endings().keys() {
+                for b in ["", "a", "e", "š", "i", "mi", "ega"] {
+                    let w = format!("{stem}{b}{a}");
+                    assert_eq!(super::strip_ending(&w), strip_ending_reference(&w), "{w}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 4000);
+    }
 
     fn term(w: &str) -> String {
         Analyzer::get(Lang::Sl).analyze(w)[0].term.to_string()
