@@ -16,7 +16,7 @@
 //!   type), solved numerically; `zipf_s = 1/(α − 1)` is the implied
 //!   rank-frequency exponent f(r) ∝ r^−s.
 //! - **Heaps** V = K·N^β: least squares of ln V on ln n over the vocabulary
-//!   growth curve of the group's token stream (documents in id order),
+//!   growth curve of the group's token stream (documents in path, line, id order),
 //!   sampled at n = 10^(k/10) ≥ 10 and at N. Each type's first position is
 //!   kept, so merged batches give the exact curve.
 //! - Bounded memory: per-term counters, a first position per term, and

@@ -353,7 +353,7 @@ struct LangAcc {
     n_docs: usize,
 }
 
-/// Incremental themes: add documents (in id order), then [`ThemeBuilder::finish`].
+/// Incremental themes: add documents (in path, line, id order), then [`ThemeBuilder::finish`].
 pub struct ThemeBuilder {
     opts: ThemeOptions,
     docs: Vec<DocInfo>,
