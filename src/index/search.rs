@@ -586,7 +586,8 @@ impl KorpusIndex {
             Some(s) => self.parse_query(s, None)?,
             None => Box::new(tantivy::query::AllQuery),
         };
-        let mut addrs: Vec<DocAddress> = searcher.search(&q, &DocSetCollector)?.into_iter().collect();
+        let mut addrs: Vec<DocAddress> =
+            searcher.search(&q, &DocSetCollector)?.into_iter().collect();
         addrs.sort();
         let f = self.fields();
         let mut keyed: Vec<(String, u64, String, DocAddress)> = addrs

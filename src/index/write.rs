@@ -565,8 +565,7 @@ pub fn index_paths(
         replaced.extend(gone.iter().cloned());
     }
     let searcher = index.searcher()?;
-    let state_complete =
-        opts.force || searcher.num_docs() == 0 || state.version == STATE_VERSION;
+    let state_complete = opts.force || searcher.num_docs() == 0 || state.version == STATE_VERSION;
     let mut run = Run {
         index,
         writer,

@@ -269,7 +269,9 @@ mod tests {
 
     #[test]
     fn ending_lookup_matches_the_reference() {
-        let stems = ["", "a", "ž", "pe", "iš", "hiš", "miza", "človek", "delavc", "kupc", "ljubezn"];
+        let stems = [
+            "", "a", "ž", "pe", "iš", "hiš", "miza", "človek", "delavc", "kupc", "ljubezn",
+        ];
         let mut n = 0;
         for stem in stems {
             for a in super::endings().keys() {
