@@ -546,7 +546,8 @@ fn large_files_are_streamed_in_parts_and_rerun_is_incremental() {
     opts.ingest.max_file_bytes = 4096;
     opts.ingest.chunk_bytes = 2048;
     opts.stream_commit_bytes = 8192; // commits in the middle of the file
-    let s = korpus::index::write::index_paths(&idx, &[f.clone()], &opts, &|_, _| {}).unwrap();
+    let s = korpus::index::write::index_paths(&idx, std::slice::from_ref(&f), &opts, &|_, _| {})
+        .unwrap();
     assert!(s.documents > 5, "{s:?}");
     assert_eq!(s.documents as usize, s.documents_added);
     let again = korpus::index::write::index_paths(&idx, &[f], &opts, &|_, _| {}).unwrap();

@@ -142,9 +142,9 @@ fn simple_word(chunk: &str) -> Option<(usize, usize)> {
             }
             start.get_or_insert(i);
             end = i + c.len_utf8();
-        } else if start.is_none() && is_open_punct(c) {
-        } else if start.is_some() && is_close_punct(c) {
-        } else {
+        } else if !((start.is_none() && is_open_punct(c)) || (start.is_some() && is_close_punct(c)))
+        {
+            // Only opening punctuation before the word and closing after it.
             return None;
         }
     }

@@ -489,10 +489,10 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let searcher = index.searcher()?;
             let pairs = near_duplicates(index, subset, threshold, c.keep_boilerplate)?;
             let path_of = |id: &str| -> anyhow::Result<String> {
-                Ok(index
+                index
                     .get_by_id(&searcher, id)?
                     .map(|d| d.path)
-                    .context("document vanished")?)
+                    .context("document vanished")
             };
             let rows: Vec<DupRow> = pairs
                 .iter()

@@ -667,7 +667,7 @@ pub fn index_paths(
                                 return;
                             }
                             pending_bytes += d.body.len();
-                            match run.add_doc(prepare(d, &detector, &mut stream_scratch)) {
+                            match run.add_doc(prepare(d, detector, &mut stream_scratch)) {
                                 Ok(Some(first)) => {
                                     dup_of.get_or_insert(first);
                                 }

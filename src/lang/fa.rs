@@ -26,7 +26,8 @@
 //!      the ~50 most common irregular verbs mapped to their past stem (a
 //!      grammar-book table: `کن`→`کرد`, `شو`→`شد`, `گو`→`گفت`…), so
 //!      `می‌کند`, `کرد` and `کرده` share one term as their lemma does.
-//!   Rule names: `fa:prefix-mi`, `fa:plural-ha`, `fa:verb-present`, ….
+//!
+//! Rule names: `fa:prefix-mi`, `fa:plural-ha`, `fa:verb-present`, ….
 
 use std::borrow::Cow;
 use std::collections::HashMap;

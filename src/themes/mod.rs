@@ -398,7 +398,10 @@ impl ThemeBuilder {
             .par_iter()
             .map(|d| {
                 let lang = d.doc.lang;
-                (!self.opts.lang.is_some_and(|l| l != lang)).then(|| DocPre::of(d, n))
+                self.opts
+                    .lang
+                    .is_none_or(|l| l == lang)
+                    .then(|| DocPre::of(d, n))
             })
             .collect();
         for (d, p) in docs.iter().zip(pre) {
