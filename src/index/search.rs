@@ -590,21 +590,31 @@ impl KorpusIndex {
             searcher.search(&q, &DocSetCollector)?.into_iter().collect();
         addrs.sort();
         let f = self.fields();
+        // Runs of consecutive addresses in parallel (each run reads its
+        // blocks in order); the sort below makes the result independent of
+        // how the runs were scheduled.
         let mut keyed: Vec<(String, u64, String, DocAddress)> = addrs
-            .into_iter()
-            .map(|a| {
-                let d: TantivyDocument = searcher.doc(a)?;
-                let s = |field| {
-                    d.get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or("")
-                        .to_string()
-                };
-                let line = d.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
-                Ok((s(f.path), line, s(f.id), a))
+            .par_chunks(LOAD_GROUP * 8)
+            .map(|run| {
+                run.iter()
+                    .map(|&a| {
+                        let d: TantivyDocument = searcher.doc(a)?;
+                        let s = |field| {
+                            d.get_first(field)
+                                .and_then(|v| v.as_str())
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        let line = d.get_first(f.line).and_then(|v| v.as_u64()).unwrap_or(0);
+                        Ok((s(f.path), line, s(f.id), a))
+                    })
+                    .collect::<Result<Vec<_>>>()
             })
-            .collect::<Result<_>>()?;
-        keyed.sort();
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        keyed.sort_unstable();
         let out = keyed.into_iter().map(|(_, _, id, a)| (id, a)).collect();
         Ok((searcher, out))
     }
