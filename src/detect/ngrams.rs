@@ -10,6 +10,7 @@
 //! word) that the table has; a language that lacks that context pays
 //! [`Params::ngram_backoff`](super::model::Params) per order it falls back.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
@@ -42,12 +43,51 @@ pub(crate) struct NgramModel {
     slots: Vec<(u32, u32)>,
     /// Rows of `codes.len()` quantized log-probabilities (in the binary).
     values: &'static [u8],
+    /// Which table this is (part of the word cache's key).
+    id: u8,
+}
+
+/// Most languages in one table.
+const MAX_LANGS: usize = 16;
+/// Words of at most this many letters are cached.
+const CACHE_CHARS: usize = 12;
+/// Slots of the per-thread word cache (direct-mapped).
+const CACHE_SLOTS: usize = 2048;
+
+/// A word's log-probabilities per language, as [`NgramModel::score_word`]
+/// computed them. The key is exact (table, back-off, letters), so a hit
+/// gives the very same numbers.
+#[derive(Clone, Copy)]
+struct CacheEntry {
+    id: u8,
+    len: u8,
+    backoff: u32,
+    word: [char; CACHE_CHARS],
+    ll: [f32; MAX_LANGS],
+}
+
+impl CacheEntry {
+    const EMPTY: CacheEntry = CacheEntry {
+        id: u8::MAX,
+        len: 0,
+        backoff: 0,
+        word: ['\0'; CACHE_CHARS],
+        ll: [0.0; MAX_LANGS],
+    };
+}
+
+thread_local! {
+    /// Frequent words (function words, the domain's vocabulary) come back
+    /// on nearly every line; scoring one costs five table probes a letter.
+    static WORD_CACHE: RefCell<Vec<CacheEntry>> =
+        RefCell::new(vec![CacheEntry::EMPTY; CACHE_SLOTS]);
 }
 
 impl NgramModel {
-    fn parse(bytes: &'static [u8]) -> Self {
+    fn parse(bytes: &'static [u8], id: u8) -> Self {
         assert_eq!(&bytes[..4], b"KNG1", "n-gram table header");
         let nlang = bytes[4] as usize;
+        assert!(nlang <= MAX_LANGS, "n-gram table with {nlang} languages");
         let mut pos = 5;
         let codes = (0..nlang)
             .map(|k| std::str::from_utf8(&bytes[pos + 2 * k..pos + 2 * k + 2]).unwrap_or("??"))
@@ -73,6 +113,7 @@ impl NgramModel {
             codes,
             slots,
             values,
+            id,
         }
     }
 
@@ -99,6 +140,43 @@ impl NgramModel {
     /// (one entry per language).
     pub fn score_word(&self, word: &[char], backoff: f32, out: &mut [f32]) {
         let n = self.codes.len();
+        let mut ll = [0f32; MAX_LANGS];
+        if word.len() > CACHE_CHARS {
+            self.word_ll(word, backoff, &mut ll[..n]);
+        } else {
+            let mut key = ['\0'; CACHE_CHARS];
+            key[..word.len()].copy_from_slice(word);
+            let slot =
+                word.iter().fold(SEED ^ self.id as u64, |h, &c| step(h, c)) as usize % CACHE_SLOTS;
+            WORD_CACHE.with(|cache| {
+                let mut cache = cache.borrow_mut();
+                let e = &mut cache[slot];
+                if e.id == self.id
+                    && e.len as usize == word.len()
+                    && e.backoff == backoff.to_bits()
+                    && e.word == key
+                {
+                    ll = e.ll;
+                } else {
+                    self.word_ll(word, backoff, &mut ll[..n]);
+                    *e = CacheEntry {
+                        id: self.id,
+                        len: word.len() as u8,
+                        backoff: backoff.to_bits(),
+                        word: key,
+                        ll,
+                    };
+                }
+            });
+        }
+        for (o, x) in out.iter_mut().zip(&ll[..n]) {
+            *o += x;
+        }
+    }
+
+    /// The log-probability of `word`'s letters, per language, into `ll`.
+    fn word_ll(&self, word: &[char], backoff: f32, ll: &mut [f32]) {
+        let n = self.codes.len();
         let mut rows: [Option<&[u8]>; MAX_ORDER] = [None; MAX_ORDER];
         for i in 0..word.len() {
             // rows[k] = the (k+1)-gram ending at i, as long as each shorter
@@ -115,7 +193,7 @@ impl NgramModel {
                     None => break,
                 }
             }
-            for (l, o) in out.iter_mut().enumerate().take(n) {
+            for (l, o) in ll.iter_mut().enumerate().take(n) {
                 let mut lp = FLOOR;
                 for k in (0..avail).rev() {
                     let v = rows[k].map_or(255, |r| r[l]);
@@ -142,9 +220,9 @@ pub(crate) fn model(script: super::model::Script) -> Option<&'static NgramModel>
     static C: OnceLock<NgramModel> = OnceLock::new();
     static A: OnceLock<NgramModel> = OnceLock::new();
     match script {
-        Script::Latin => Some(L.get_or_init(|| NgramModel::parse(LATIN))),
-        Script::Cyrillic => Some(C.get_or_init(|| NgramModel::parse(CYRILLIC))),
-        Script::Arabic => Some(A.get_or_init(|| NgramModel::parse(ARABIC))),
+        Script::Latin => Some(L.get_or_init(|| NgramModel::parse(LATIN, 0))),
+        Script::Cyrillic => Some(C.get_or_init(|| NgramModel::parse(CYRILLIC, 1))),
+        Script::Arabic => Some(A.get_or_init(|| NgramModel::parse(ARABIC, 2))),
         Script::Other => None,
     }
 }
@@ -176,6 +254,43 @@ mod tests {
         let mut v: Vec<_> = m.codes.iter().copied().zip(out).collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1));
         v
+    }
+
+    #[test]
+    fn cached_word_scores_equal_computed_ones() {
+        let m = model(Script::Latin).unwrap();
+        let n = m.codes.len();
+        for w in [
+            "je",
+            "podjetje",
+            "zelo",
+            "je",
+            "kundenbeziehungen",
+            "podjetje",
+            "x",
+        ] {
+            let cs: Vec<char> = w.chars().collect();
+            let mut direct = vec![0.0; n];
+            m.word_ll(&cs, 1.0, &mut direct);
+            // Twice: a miss that fills the slot, then a hit.
+            for _ in 0..2 {
+                let mut out = vec![0.0; n];
+                m.score_word(&cs, 1.0, &mut out);
+                assert_eq!(out, direct, "{w}");
+            }
+            // Another back-off must not be served from the cache.
+            let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+            m.score_word(&cs, 2.0, &mut a);
+            m.word_ll(&cs, 2.0, &mut b);
+            assert_eq!(a, b, "{w}");
+        }
+        // Same letters in another script's table: a different key.
+        let c = model(Script::Cyrillic).unwrap();
+        let cs: Vec<char> = "je".chars().collect();
+        let (mut a, mut b) = (vec![0.0; c.codes.len()], vec![0.0; c.codes.len()]);
+        c.score_word(&cs, 1.0, &mut a);
+        c.word_ll(&cs, 1.0, &mut b);
+        assert_eq!(a, b);
     }
 
     #[test]
