@@ -209,6 +209,36 @@ fn incremental_rerun_reads_only_changed_files() {
 }
 
 #[test]
+fn changed_file_is_replaced_even_when_the_state_is_unusable() {
+    // An index whose state cannot be trusted (written by another version)
+    // may hold documents of any path: re-indexing must still delete the old
+    // documents of a changed file, never duplicate them.
+    let t = TestDir::new();
+    let f = t.write("in/de.txt", "Die Kunden sind mit dem Service zufrieden.");
+    let input = t.path().join("in");
+    let input = input.to_str().unwrap();
+    assert_eq!(index_json(&t, &[input])["documents"], 1);
+    let mut states = 0;
+    for e in std::fs::read_dir(t.index()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("korpus-state-") && name.ends_with(".json") {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            v["version"] = serde_json::json!(0);
+            std::fs::write(&p, v.to_string()).unwrap();
+            states += 1;
+        }
+    }
+    assert!(states > 0, "no state file found");
+    std::fs::write(&f, "Die Kunden beschweren sich über den Vertrag.").unwrap();
+    let v = index_json(&t, &[input]);
+    assert_eq!(v["documents"], 1, "{v}");
+    assert_eq!(run(t.cmd(&["search", "Vertrag"])).status.code(), Some(0));
+    assert_eq!(run(t.cmd(&["search", "Service"])).status.code(), Some(1));
+}
+
+#[test]
 fn prune_removes_documents_of_deleted_files() {
     let t = TestDir::new();
     t.write("in/de.txt", "Die Kunden sind mit dem Service zufrieden.");
