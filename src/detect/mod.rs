@@ -74,16 +74,6 @@ fn prefix(text: &str, max: usize) -> &str {
 /// Fewer letters than this give `Und`.
 pub const MIN_LETTERS: usize = 3;
 
-/// A text of at least this many letters (a sentence, not a word pair)...
-pub const TIED_LETTERS: usize = 30;
-/// ...whose best language is less than 4 times as likely as the runner-up
-/// (confidence `1 - e^(-ln 4)`, a margin of 2 ln 2 nats) is `Und`: over a
-/// whole sentence a near tie means the text sits between two languages
-/// (Serbian or Croatian that shares its words with Slovenian, Latin,
-/// Czech without diacritics), not that it is in the first. Shorter texts
-/// keep their best guess: a near tie is normal for two words.
-pub const TIED_CONFIDENCE: f64 = 0.5;
-
 /// A language detector restricted to a set of target languages.
 #[derive(Debug, Clone)]
 pub struct Detector {
@@ -230,16 +220,7 @@ impl Detector {
             (s[best] - s[second]) as f64
         };
         let confidence = 1.0 - (-margin / 2.0).exp();
-        let tied = counts.total() >= TIED_LETTERS && confidence < TIED_CONFIDENCE;
         match m.targets[best] {
-            Some(l) if tied && self.targets.contains(&l) => Detection {
-                lang: Lang::Und,
-                confidence,
-                // The runner-up, when it is not a target: the likely other.
-                other: (second != usize::MAX
-                    && !m.targets[second].is_some_and(|l| self.targets.contains(&l)))
-                .then(|| m.codes[second].to_string()),
-            },
             Some(l) if self.targets.contains(&l) => Detection {
                 lang: l,
                 confidence,
@@ -286,23 +267,6 @@ fn strip_links(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_sentence_tied_between_languages_is_und() {
-        let d = Detector::new(&Lang::TARGETS);
-        // Serbian (Latin) that shares its words with Slovenian, and Latin:
-        // both came out as "sl" with confidence ~0.3 before the tie rule.
-        for text in [
-            "Deklinacija objekta je - 12° 5' 3 a rektascenzija 7-{h}- 1-{m}- 2,0-{s}-.",
-            "Sicut in evangelio Luce dicitur, et in aliis libris.",
-        ] {
-            let r = d.detect(text);
-            assert_eq!(r.lang, Lang::Und, "{text}: {r:?}");
-            assert!(r.confidence < TIED_CONFIDENCE, "{text}: {r:?}");
-        }
-        // A two-word text keeps its best guess, however close.
-        assert_eq!(d.detect("dober dan").lang, Lang::Sl);
-    }
 
     #[test]
     fn detects_each_target_on_a_sentence() {
