@@ -113,6 +113,21 @@ impl AnalyzedDoc {
     pub fn surface(&self, t: &Token) -> &str {
         &self.doc.body[t.start..t.end]
     }
+
+    /// The tokens in the document's main language (borrowed when the
+    /// document has no span in another language).
+    pub fn main_tokens(&self) -> std::borrow::Cow<'_, [Token]> {
+        let lang = self.doc.lang;
+        if self.token_langs.iter().all(|&l| l == lang) {
+            return std::borrow::Cow::Borrowed(&self.tokens);
+        }
+        self.tokens
+            .iter()
+            .zip(&self.token_langs)
+            .filter(|(_, &l)| l == lang)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
 }
 
 #[cfg(test)]

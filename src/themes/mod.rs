@@ -272,33 +272,24 @@ pub struct ThemeReport {
 
 /// What one document contributes that does not depend on the others:
 /// computed in parallel, then added in document order.
-struct DocPre {
+struct DocPre<'a> {
+    /// The tokens in the document's main language.
+    main: std::borrow::Cow<'a, [crate::analysis::Token]>,
     keyphrases: Vec<keyphrase::Keyphrase>,
     hits: Vec<crossling::AnchorHit>,
     minhash: Option<Vec<u64>>,
 }
 
-impl DocPre {
-    fn of(d: &AnalyzedDoc, keyphrases_per_doc: usize) -> Self {
+impl<'a> DocPre<'a> {
+    fn of(d: &'a AnalyzedDoc, keyphrases_per_doc: usize) -> Self {
         let lang = d.doc.lang;
-        let main: Vec<crate::analysis::Token>;
-        let toks: &[crate::analysis::Token] = if d.token_langs.iter().all(|&l| l == lang) {
-            &d.tokens
-        } else {
-            main = d
-                .tokens
-                .iter()
-                .zip(&d.token_langs)
-                .filter(|(_, &l)| l == lang)
-                .map(|(t, _)| t.clone())
-                .collect();
-            &main
-        };
+        let main = d.main_tokens();
         let terms: Vec<&str> = d.tokens.iter().map(|t| t.term.as_str()).collect();
         DocPre {
-            keyphrases: keyphrase::extract(&d.doc.body, toks, lang, keyphrases_per_doc),
+            keyphrases: keyphrase::extract(&d.doc.body, &main, lang, keyphrases_per_doc),
             hits: crossling::extract(d),
             minhash: pairs::minhash(&terms),
+            main,
         }
     }
 }
@@ -420,28 +411,17 @@ impl ThemeBuilder {
         self.add_prepared(d, p);
     }
 
-    fn add_prepared(&mut self, d: &AnalyzedDoc, pre: DocPre) {
+    fn add_prepared(&mut self, d: &AnalyzedDoc, pre: DocPre<'_>) {
         let lang = d.doc.lang;
         let DocPre {
+            main,
             keyphrases,
             hits,
             minhash,
         } = pre;
         let di = self.docs.len() as u32;
         let body = &d.doc.body;
-        let main: Vec<crate::analysis::Token>;
-        let toks: &[crate::analysis::Token] = if d.token_langs.iter().all(|&l| l == lang) {
-            &d.tokens
-        } else {
-            main = d
-                .tokens
-                .iter()
-                .zip(&d.token_langs)
-                .filter(|(_, &l)| l == lang)
-                .map(|(t, _)| t.clone())
-                .collect();
-            &main
-        };
+        let toks: &[crate::analysis::Token] = &main;
         // Anchors.
         let mut seq = Vec::new();
         let mut hit_sents = Vec::new();
