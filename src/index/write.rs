@@ -405,6 +405,78 @@ impl Run<'_> {
         }
     }
 
+    /// Index a file too large to hold in memory: its documents are prepared
+    /// and added one at a time as they are read, with a commit every
+    /// `stream_commit_bytes` so tantivy's queue stays bounded.
+    #[allow(clippy::too_many_arguments)]
+    fn stream_file(
+        &mut self,
+        p: &Path,
+        k: &str,
+        size: u64,
+        mtime: u64,
+        opts: &IndexOptions,
+        detector: &Detector,
+        scratch: &mut Scratch,
+    ) -> Result<()> {
+        self.forget(k);
+        let hash = hash_file(p);
+        let mut kept = 0;
+        let mut dup_of = None;
+        let mut err = None;
+        let mut pending_bytes = 0usize;
+        let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
+            if err.is_some() {
+                return;
+            }
+            pending_bytes += d.body.len();
+            match self.add_doc(prepare(d, detector, scratch)) {
+                Ok(Some(first)) => {
+                    dup_of.get_or_insert(first);
+                }
+                Ok(None) => kept += 1,
+                Err(e) => err = Some(e),
+            }
+            // tantivy queues added documents without bound: commit to drain
+            // the queue. The file is recorded with an impossible size, so a
+            // killed run re-reads it (its committed parts are deleted by
+            // path first).
+            if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
+                pending_bytes = 0;
+                self.state.files.insert(
+                    k.to_string(),
+                    FileState {
+                        size: u64::MAX,
+                        mtime_ns: 0,
+                        hash: String::new(),
+                        documents: kept,
+                        encoding: None,
+                        skipped: Some("partly indexed (interrupted)".into()),
+                        replaced: 0,
+                    },
+                );
+                if let Err(e) = self.commit(false) {
+                    err = Some(e);
+                }
+            }
+        });
+        self.state.files.remove(k);
+        if let Some(e) = err {
+            return Err(e);
+        }
+        let st = FileState {
+            size,
+            mtime_ns: mtime,
+            hash,
+            documents: 0,
+            encoding: None,
+            skipped: None,
+            replaced: 0,
+        };
+        self.finish_file(report, st, kept, dup_of);
+        Ok(())
+    }
+
     fn finish_file(
         &mut self,
         mut report: FileReport,
@@ -656,61 +728,7 @@ pub fn index_paths(
                         run.finish_file(report, st, kept, dup_of);
                     }
                     Work::Stream(size, mtime) => {
-                        run.forget(&k);
-                        let hash = hash_file(p);
-                        let mut kept = 0;
-                        let mut dup_of = None;
-                        let mut err = None;
-                        let mut pending_bytes = 0usize;
-                        let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
-                            if err.is_some() {
-                                return;
-                            }
-                            pending_bytes += d.body.len();
-                            match run.add_doc(prepare(d, detector, &mut stream_scratch)) {
-                                Ok(Some(first)) => {
-                                    dup_of.get_or_insert(first);
-                                }
-                                Ok(None) => kept += 1,
-                                Err(e) => err = Some(e),
-                            }
-                            // tantivy queues added documents without bound: commit
-                            // to drain the queue. The file is recorded with an
-                            // impossible size, so a killed run re-reads it (its
-                            // committed parts are deleted by path first).
-                            if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
-                                pending_bytes = 0;
-                                run.state.files.insert(
-                                    k.clone(),
-                                    FileState {
-                                        size: u64::MAX,
-                                        mtime_ns: 0,
-                                        hash: String::new(),
-                                        documents: kept,
-                                        encoding: None,
-                                        skipped: Some("partly indexed (interrupted)".into()),
-                                        replaced: 0,
-                                    },
-                                );
-                                if let Err(e) = run.commit(false) {
-                                    err = Some(e);
-                                }
-                            }
-                        });
-                        run.state.files.remove(&k);
-                        if let Some(e) = err {
-                            return Err(e);
-                        }
-                        let st = FileState {
-                            size,
-                            mtime_ns: mtime,
-                            hash,
-                            documents: 0,
-                            encoding: None,
-                            skipped: None,
-                            replaced: 0,
-                        };
-                        run.finish_file(report, st, kept, dup_of);
+                        run.stream_file(p, &k, size, mtime, opts, detector, &mut stream_scratch)?;
                     }
                 }
                 if opts.commit_every > 0 && run.since_commit >= opts.commit_every {
