@@ -211,6 +211,9 @@ impl Analyzer {
         let mut sentence = 0u32;
         let mut prev_end = 0usize;
         let mut pending_break = false;
+        // The word whose normalized form `next` holds (looked at to decide
+        // a join, and not joined).
+        let mut peeked: Option<(usize, usize)> = None;
         let mut words = segment::words(text).peekable();
         while let Some((start, mut end)) = words.next() {
             if emitted && segment::has_sentence_break(&text[prev_end..start]) {
@@ -226,8 +229,14 @@ impl Analyzer {
                 position += 1;
                 continue;
             }
-            normalized.clear();
-            rules.normalize(word, normalized);
+            if peeked == Some((start, end)) {
+                // Normalized already, as the word after the last one.
+                std::mem::swap(normalized, next);
+            } else {
+                normalized.clear();
+                rules.normalize(word, normalized);
+            }
+            peeked = None;
             // Join words written apart (Persian می روم, کتاب ها).
             while let Some(&(nstart, nend)) = words.peek() {
                 let gap = &text[end..nstart];
@@ -237,6 +246,7 @@ impl Analyzer {
                 next.clear();
                 rules.normalize(&text[nstart..nend], next);
                 if rules.join(normalized, next) == Join::No {
+                    peeked = Some((nstart, nend));
                     break;
                 }
                 normalized.push('\u{200c}');
@@ -251,32 +261,102 @@ impl Analyzer {
                 prev_end = end;
                 continue;
             }
-            let stop = rules.is_stopword(normalized);
-            extra.clear();
-            let (term, rule) = if stop {
-                (Cow::Borrowed(normalized.as_str()), None)
-            } else {
-                let s = rules.stem(normalized);
-                rules.extra_terms(normalized, &s.term, extra);
-                extra.retain(|e| *e != *s.term && !e.is_empty());
-                (s.term, s.rule)
-            };
-            emit(Word {
-                start,
-                end,
-                position,
-                sentence,
-                normalized,
-                stop,
-                term: &term,
-                extra,
-                rule,
+            let memo = MEMO.with(|m| {
+                m.try_borrow_mut().ok().map(|mut memo| {
+                    let map = &mut memo[self.lang as usize];
+                    if let Some(a) = map.get(normalized.as_str()) {
+                        emit(a.word(start, end, position, sentence, normalized));
+                    } else {
+                        let a = self.analyze_word(normalized, extra);
+                        emit(a.word(start, end, position, sentence, normalized));
+                        if map.len() >= MEMO_WORDS {
+                            map.clear();
+                        }
+                        map.insert(CompactString::from(normalized.as_str()), a);
+                    }
+                })
             });
+            if memo.is_none() {
+                // The memo is in use further up this thread's stack (an
+                // `emit` that analyzes): analyze without it.
+                let a = self.analyze_word(normalized, extra);
+                emit(a.word(start, end, position, sentence, normalized));
+            }
             emitted = true;
             position += 1;
             prev_end = end;
         }
     }
+
+    /// Stopword test, stem and extra terms of a normalized word: a function
+    /// of the word alone, so [`MEMO`] may keep it. `extra` is scratch space.
+    fn analyze_word(&self, normalized: &str, extra: &mut Vec<String>) -> Analyzed {
+        let rules = self.rules;
+        if rules.is_stopword(normalized) {
+            return Analyzed {
+                stop: true,
+                term: normalized.into(),
+                rule: None,
+                extra: Vec::new(),
+            };
+        }
+        extra.clear();
+        let s = rules.stem(normalized);
+        rules.extra_terms(normalized, &s.term, extra);
+        extra.retain(|e| *e != *s.term && !e.is_empty());
+        Analyzed {
+            stop: false,
+            term: s.term.as_ref().into(),
+            rule: s.rule,
+            extra: std::mem::take(extra),
+        }
+    }
+}
+
+/// What a normalized word analyzes to (see [`Analyzer::analyze_word`]).
+#[derive(Debug)]
+struct Analyzed {
+    stop: bool,
+    term: Box<str>,
+    rule: Option<&'static str>,
+    extra: Vec<String>,
+}
+
+impl Analyzed {
+    fn word<'a>(
+        &'a self,
+        start: usize,
+        end: usize,
+        position: u32,
+        sentence: u32,
+        normalized: &'a str,
+    ) -> Word<'a> {
+        Word {
+            start,
+            end,
+            position,
+            sentence,
+            normalized,
+            stop: self.stop,
+            term: &self.term,
+            extra: &self.extra,
+            rule: self.rule,
+        }
+    }
+}
+
+/// Words a thread's [`MEMO`] holds per language before it starts afresh.
+/// Word frequencies are Zipfian: 64 Ki words of a language cover most
+/// running words of a corpus, in a few MB per thread.
+const MEMO_WORDS: usize = 1 << 14;
+
+thread_local! {
+    /// Per thread and language: normalized word → its analysis. Stemming and
+    /// compound splitting dominate analysis, and the same few thousand words
+    /// make up most of any text. Exact (a pure function of the word), so it
+    /// changes no output; it only saves the work.
+    static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<CompactString, Analyzed>; 6]> =
+        Default::default();
 }
 
 /// Buffers [`Analyzer::walk`] reuses from word to word.

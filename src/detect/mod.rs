@@ -557,16 +557,26 @@ mod bench {
         let d = Detector::new(&Lang::TARGETS);
         let bytes: usize = docs.iter().map(|t| t.len()).sum();
         let t0 = std::time::Instant::now();
-        let mut n = 0;
+        let mut segs = Vec::with_capacity(docs.len());
         for t in &docs {
-            n += d.segments(t).len();
+            segs.push(d.segments(t));
         }
         let s = t0.elapsed().as_secs_f64();
+        // A fingerprint of every boundary and label, to tell a change that
+        // only saves time from one that changes results.
+        let mut h = blake3::Hasher::new();
+        for seg in segs.iter().flatten() {
+            h.update(
+                format!("{} {} {}\n", seg.start, seg.end, seg.detection.lang.code()).as_bytes(),
+            );
+        }
         println!(
-            "segments: {} docs, {:.1} MB, {n} segments, {s:.2} s, {:.1} MB/s",
+            "segments: {} docs, {:.1} MB, {} segments, {s:.2} s, {:.1} MB/s, labels {}",
             docs.len(),
             bytes as f64 / 1e6,
-            bytes as f64 / 1e6 / s
+            segs.iter().map(Vec::len).sum::<usize>(),
+            bytes as f64 / 1e6 / s,
+            &h.finalize().to_hex()[..16]
         );
     }
 }

@@ -52,7 +52,7 @@ const MAX_LANGS: usize = 16;
 /// Words of at most this many letters are cached.
 const CACHE_CHARS: usize = 12;
 /// Slots of the per-thread word cache (direct-mapped).
-const CACHE_SLOTS: usize = 2048;
+const CACHE_SLOTS: usize = 8192;
 
 /// A word's log-probabilities per language, as [`NgramModel::score_word`]
 /// computed them. The key is exact (table, back-off, letters), so a hit
