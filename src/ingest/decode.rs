@@ -93,6 +93,13 @@ pub fn detect(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Detecti
     if looks_binary(head) {
         return Err(DecodeSkip::Binary);
     }
+    // Valid UTF-8, nearly every file: one validating pass, no counting.
+    if std::str::from_utf8(bytes).is_ok() {
+        return Ok(Detection {
+            encoding: UTF_8,
+            bom_len: 0,
+        });
+    }
     let stats = utf8_stats(bytes);
     if stats.invalid == 0 || (stats.multibyte > 0 && stats.multibyte >= stats.invalid) {
         return Ok(Detection {
@@ -124,6 +131,9 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
 /// Decode without BOM handling, counting replaced sequences.
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
     if enc == UTF_8 {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return (text.to_owned(), 0);
+        }
         let stats = utf8_stats(bytes);
         return (String::from_utf8_lossy(bytes).into_owned(), stats.invalid);
     }

@@ -269,7 +269,7 @@ pub fn read_file_inspect(
     drop(bytes);
     let spath = path.display().to_string();
     let (docs, problem) = match format {
-        Format::Text => (vec![text_document(&spath, &decoded.text)], None),
+        Format::Text => (vec![text_document(&spath, decoded.text)], None),
         Format::Jsonl => jsonl_documents(&spath, &decoded.text),
         Format::Csv => csv_documents(&spath, &decoded.text, &opts.text_column),
         Format::Html => html_documents(&spath, &decoded.text),
@@ -464,7 +464,7 @@ impl<'a> Splitter<'a> {
             }
             _ => {
                 self.parts += 1;
-                let mut d = text_document(self.path, &part);
+                let mut d = text_document(self.path, part);
                 if self.parts > 1 {
                     d.title = None;
                 }
@@ -549,7 +549,7 @@ pub fn dedup_documents(docs: Vec<Document>) -> (Vec<Document>, Vec<FileReport>) 
     (kept, reports.into_iter().map(|(_, r)| r).collect())
 }
 
-fn text_document(path: &str, text: &str) -> Document {
+fn text_document(path: &str, text: String) -> Document {
     let first = text
         .lines()
         .map(str::trim)
@@ -558,11 +558,11 @@ fn text_document(path: &str, text: &str) -> Document {
     let multi_line = text.trim().contains('\n');
     let title = (multi_line && first.chars().count() <= 150).then(|| first.to_string());
     Document {
-        id: content_id(text),
+        id: content_id(&text),
         path: path.to_string(),
         line: None,
         title,
-        body: text.to_string(),
+        body: text,
         meta: Map::new(),
     }
 }
@@ -677,7 +677,7 @@ mod tests {
 
     #[test]
     fn text_file_title_and_id_are_stable() {
-        let d = text_document("a.txt", "Titel\n\nDer Text.");
+        let d = text_document("a.txt", "Titel\n\nDer Text.".to_string());
         assert_eq!(d.title.as_deref(), Some("Titel"));
         assert_eq!(d.id, content_id("Titel\n\nDer Text."));
         assert_eq!(d.id.len(), 16);
