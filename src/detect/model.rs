@@ -313,17 +313,18 @@ pub(crate) struct ScriptModel {
 
 /// Most languages of one script model.
 const MAX_CODES: usize = 40;
-/// Words of at most this many letters are memoized.
-const MEMO_CHARS: usize = 12;
-/// Slots of the per-thread word memo (direct-mapped, ~240 bytes each:
-/// 3.8 MB). On the bench corpus 15 % of lookups miss (26 % with 4096).
-const MEMO_SLOTS: usize = 16384;
+/// Most UTF-8 bytes of a memoized word (12 Cyrillic or Arabic letters).
+const MEMO_BYTES: usize = 24;
+/// Slots of each per-thread word memo (direct-mapped; one memo per script,
+/// each slot a key, the evidence flags and one score per language: 1.5 MB
+/// for Latin's 36 languages, under 0.7 MB for Cyrillic or Arabic). On
+/// bench50, 26 % of lookups missed with 4096 slots, 15 % with 16384.
+const MEMO_SLOTS: usize = 8192;
 
-/// What one word adds to the scores of a script's languages, and the
-/// evidence it shows (bit sets over signature, marker and language ids).
-#[derive(Clone, Copy)]
-struct WordScore {
-    deltas: [f32; MAX_CODES],
+/// The evidence one word shows (bit sets over signature, marker and
+/// language ids).
+#[derive(Clone, Copy, Default)]
+struct Flags {
     letters: u32,
     non_ascii: bool,
     sigs: u64,
@@ -331,14 +332,23 @@ struct WordScore {
     evidence: u64,
 }
 
+/// What one word adds to the scores of a script's languages.
+#[derive(Clone, Copy)]
+struct WordScore {
+    deltas: [f32; MAX_CODES],
+    flags: Flags,
+}
+
 impl WordScore {
     const EMPTY: WordScore = WordScore {
         deltas: [0.0; MAX_CODES],
-        letters: 0,
-        non_ascii: false,
-        sigs: 0,
-        markers: 0,
-        evidence: 0,
+        flags: Flags {
+            letters: 0,
+            non_ascii: false,
+            sigs: 0,
+            markers: 0,
+            evidence: 0,
+        },
     };
 }
 
@@ -354,38 +364,85 @@ struct Seen {
 }
 
 impl Seen {
-    fn add(&mut self, w: &WordScore) {
-        self.letters += w.letters as usize;
+    fn add(&mut self, f: &Flags) {
+        self.letters += f.letters as usize;
         self.words += 1;
-        self.non_ascii |= w.non_ascii;
-        self.sigs |= w.sigs;
-        self.markers |= w.markers;
-        self.evidence |= w.evidence;
+        self.non_ascii |= f.non_ascii;
+        self.sigs |= f.sigs;
+        self.markers |= f.markers;
+        self.evidence |= f.evidence;
     }
 }
 
-/// A memo slot: the word (model, letters) and its score.
-#[derive(Clone, Copy)]
-struct MemoEntry {
+/// A memoized word: the model, and the word's UTF-8 bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MemoKey {
     model: u32,
     len: u8,
-    word: [char; MEMO_CHARS],
-    score: WordScore,
+    bytes: [u8; MEMO_BYTES],
+}
+
+impl MemoKey {
+    const EMPTY: MemoKey = MemoKey {
+        model: u32::MAX,
+        len: 0,
+        bytes: [0; MEMO_BYTES],
+    };
+
+    /// The key of a word, if it is short enough to memoize.
+    fn of(model: u32, word: &[char]) -> Option<MemoKey> {
+        let mut k = MemoKey {
+            model,
+            ..MemoKey::EMPTY
+        };
+        let mut at = 0;
+        for &c in word {
+            let n = c.len_utf8();
+            if at + n > MEMO_BYTES {
+                return None;
+            }
+            c.encode_utf8(&mut k.bytes[at..]);
+            at += n;
+        }
+        k.len = at as u8;
+        Some(k)
+    }
+}
+
+/// One script's word memo: per slot a key, flags and `stride` scores.
+struct Memo {
+    stride: usize,
+    keys: Vec<MemoKey>,
+    flags: Vec<Flags>,
+    deltas: Vec<f32>,
+}
+
+impl Memo {
+    fn new(stride: usize) -> Memo {
+        Memo {
+            stride,
+            keys: vec![MemoKey::EMPTY; MEMO_SLOTS],
+            flags: vec![Flags::default(); MEMO_SLOTS],
+            deltas: vec![0.0; MEMO_SLOTS * stride],
+        }
+    }
 }
 
 thread_local! {
-    /// Word scores by model and letters. The key is exact, so a hit gives
-    /// the very numbers [`ScriptModel::word_score`] would; the same few
-    /// thousand words make up most running text.
-    static WORD_MEMO: std::cell::RefCell<Vec<MemoEntry>> = std::cell::RefCell::new(vec![
-        MemoEntry {
-            model: u32::MAX,
-            len: 0,
-            word: ['\0'; MEMO_CHARS],
-            score: WordScore::EMPTY,
-        };
-        MEMO_SLOTS
-    ]);
+    /// Word scores by script, model and word, made on first use. The key
+    /// is exact, so a hit gives the very numbers [`ScriptModel::word_score`]
+    /// would; the same few thousand words make up most running text.
+    static WORD_MEMO: [std::cell::RefCell<Option<Memo>>; 3] = Default::default();
+}
+
+/// Which of [`WORD_MEMO`]'s memos serves a script.
+fn memo_index(script: Script) -> Option<usize> {
+    match script {
+        Script::Latin => Some(0),
+        Script::Cyrillic => Some(1),
+        Script::Arabic => Some(2),
+        Script::Other => None,
+    }
 }
 
 /// A fresh id for each built [`ScriptModel`] (models built with other
@@ -671,7 +728,7 @@ impl ScriptModel {
     /// ("n d") is a function of one word: its letters, the trigrams from
     /// " ab" to "yz ", the word itself and its endings. A word's part is
     /// computed by [`ScriptModel::word_score`] and, for words of up to
-    /// [`MEMO_CHARS`] letters, kept in a per-thread memo.
+    /// [`MEMO_BYTES`] bytes, kept in a per-thread memo.
     pub fn score(&self, text: &str, script: Script) -> Vec<f32> {
         let n = self.codes.len();
         let mut s = self.prior.clone();
@@ -701,23 +758,29 @@ impl ScriptModel {
                     for (x, d) in s.iter_mut().zip(&ws.deltas[..n]) {
                         *x += d;
                     }
-                    seen.add(ws);
+                    seen.add(&ws.flags);
                 };
-                if word.len() <= MEMO_CHARS {
-                    let mut key = ['\0'; MEMO_CHARS];
-                    key[..word.len()].copy_from_slice(&word);
+                let memo_key = MemoKey::of(self.id, &word);
+                if let (Some(key), Some(which)) = (memo_key, memo_index(script)) {
                     let slot = word.iter().fold(self.id as u64, |h, &c| key_step(h, c)) as usize
                         % MEMO_SLOTS;
-                    WORD_MEMO.with(|memo| {
-                        let mut memo = memo.borrow_mut();
-                        let e = &mut memo[slot];
-                        if !(e.model == self.id && e.len as usize == word.len() && e.word == key) {
-                            e.model = self.id;
-                            e.len = word.len() as u8;
-                            e.word = key;
-                            self.word_score(&word, script, &mut e.score);
+                    WORD_MEMO.with(|memos| {
+                        let mut memo = memos[which].borrow_mut();
+                        let memo = match &mut *memo {
+                            Some(m) if m.stride == n => m,
+                            other => other.insert(Memo::new(n)),
+                        };
+                        let d = &mut memo.deltas[slot * n..slot * n + n];
+                        if memo.keys[slot] != key {
+                            self.word_score(&word, script, &mut one);
+                            d.copy_from_slice(&one.deltas[..n]);
+                            memo.flags[slot] = one.flags;
+                            memo.keys[slot] = key;
                         }
-                        add(&e.score, &mut s, &mut seen);
+                        for (x, d) in s.iter_mut().zip(d.iter()) {
+                            *x += d;
+                        }
+                        seen.add(&memo.flags[slot]);
                     });
                 } else {
                     self.word_score(&word, script, &mut one);
@@ -805,10 +868,10 @@ impl ScriptModel {
                     add(d, &self.unknown_letter);
                 }
                 if !lc.is_ascii() {
-                    out.non_ascii = true;
+                    out.flags.non_ascii = true;
                     if let Some(ks) = self.sig_letters.get(&lc) {
                         for &k in ks {
-                            out.sigs |= 1 << k;
+                            out.flags.sigs |= 1 << k;
                         }
                     }
                 }
@@ -824,10 +887,10 @@ impl ScriptModel {
             if let Some(w) = self.words.get(&k) {
                 add(d, &w.deltas);
                 for &k in &w.markers {
-                    out.markers |= 1 << k;
+                    out.flags.markers |= 1 << k;
                 }
                 for &i in &w.evidence {
-                    out.evidence |= 1 << i;
+                    out.flags.evidence |= 1 << i;
                 }
             }
         }
@@ -839,12 +902,12 @@ impl ScriptModel {
                 if let Some((ds, ev)) = self.suffixes.get(&end) {
                     add(d, ds);
                     if let Some(i) = ev {
-                        out.evidence |= 1 << *i;
+                        out.flags.evidence |= 1 << *i;
                     }
                 }
             }
         }
-        out.letters = word.len() as u32;
+        out.flags.letters = word.len() as u32;
     }
 
     /// Where the evidence so far points to a language of the n-gram model,
