@@ -77,6 +77,12 @@ pub fn detect(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Detecti
             bom_len,
         });
     }
+    if plain_utf8(bytes).is_some() {
+        return Ok(Detection {
+            encoding: UTF_8,
+            bom_len: 0,
+        });
+    }
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(Detection {
             encoding: enc,
@@ -92,13 +98,6 @@ pub fn detect(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Detecti
     }
     if looks_binary(head) {
         return Err(DecodeSkip::Binary);
-    }
-    // Valid UTF-8, nearly every file: one validating pass, no counting.
-    if std::str::from_utf8(bytes).is_ok() {
-        return Ok(Detection {
-            encoding: UTF_8,
-            bom_len: 0,
-        });
     }
     let stats = utf8_stats(bytes);
     if stats.invalid == 0 || (stats.multibyte > 0 && stats.multibyte >= stats.invalid) {
@@ -123,17 +122,33 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(DecodeSkip::Empty);
     }
+    if forced.is_none() {
+        if let Some(text) = plain_utf8(bytes) {
+            return finish(text.to_owned(), UTF_8.name(), 0);
+        }
+    }
     let det = detect(bytes, forced)?;
     let (text, replaced) = decode_with(det.encoding, &bytes[det.bom_len..]);
     finish(text, det.encoding.name(), replaced)
 }
 
+/// Nearly every file: no BOM, neither BOM-less UTF-16 nor binary (no NUL or
+/// other bad control byte in its head, no magic number), and valid UTF-8.
+/// One pass over the bytes decides it; [`detect`] would say UTF-8.
+fn plain_utf8(bytes: &[u8]) -> Option<&str> {
+    if Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(SNIFF)];
+    if looks_binary_magic(head) || head.iter().any(|&b| is_bad_control_byte(b)) {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
+}
+
 /// Decode without BOM handling, counting replaced sequences.
 fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> (String, usize) {
     if enc == UTF_8 {
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return (text.to_owned(), 0);
-        }
         let stats = utf8_stats(bytes);
         return (String::from_utf8_lossy(bytes).into_owned(), stats.invalid);
     }
@@ -216,30 +231,41 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
     (!had_errors && controls * 100 <= text.chars().count()).then_some(enc)
 }
 
+/// [`is_bad_control`] of a byte (any byte ≥ 0x80 is not).
+fn is_bad_control_byte(b: u8) -> bool {
+    (b < 0x20 || b == 0x7f) && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b)
+}
+
 fn is_bad_control(c: char) -> bool {
     c.is_control()
         && !matches!(c, '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1b')
         && (c as u32) < 0x80
 }
 
+/// Whether `head` starts with the magic number of a binary format.
+fn looks_binary_magic(head: &[u8]) -> bool {
+    MAGIC.iter().any(|m| head.starts_with(m))
+}
+
+const MAGIC: &[&[u8]] = &[
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"%PDF-",
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\x28\xb5\x2f\xfd",
+];
+
 /// Binary: a known magic number, or NUL and other C0 control bytes in more
 /// than 1 % of the sample (a stray NUL in a text file does not make it binary).
 fn looks_binary(head: &[u8]) -> bool {
-    const MAGIC: &[&[u8]] = &[
-        b"\x89PNG\r\n\x1a\n",
-        b"GIF87a",
-        b"GIF89a",
-        b"\xff\xd8\xff",
-        b"PK\x03\x04",
-        b"\x1f\x8b",
-        b"\x7fELF",
-        b"%PDF-",
-        b"BZh",
-        b"\xfd7zXZ\x00",
-        b"7z\xbc\xaf\x27\x1c",
-        b"\x28\xb5\x2f\xfd",
-    ];
-    if MAGIC.iter().any(|m| head.starts_with(m)) {
+    if looks_binary_magic(head) {
         return true;
     }
     let bad = head
