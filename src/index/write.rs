@@ -71,12 +71,8 @@ pub struct IndexOptions {
     pub stream_commit_bytes: usize,
 }
 
-/// Default of [`IndexOptions::commit_every`]. Each commit flushes tantivy's
-/// segments (the next documents wait) and leaves more segments to merge:
-/// on the 200 MB bench corpus, 20,000 took 13.5 s and 50,000 12.7 s
-/// (`korpus index --commit-every N`), with peak RSS 402 → 359 MB. A killed
-/// run redoes at most ~6 s of work.
-pub const DEFAULT_COMMIT_EVERY: usize = 50_000;
+/// Default of [`IndexOptions::commit_every`].
+pub const DEFAULT_COMMIT_EVERY: usize = 20_000;
 
 impl Default for IndexOptions {
     fn default() -> Self {
