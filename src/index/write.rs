@@ -684,16 +684,34 @@ pub fn index_paths(
     std::thread::scope(|sc| -> Result<()> {
         let (pool, detector, items) = (&pool, &detector, &items);
         let works: Box<dyn Iterator<Item = Vec<Work>>> = if opts.jobs > 1 {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Work>>(1);
+            // Chunks are read as separate tasks, up to IN_FLIGHT at once, so
+            // a worker that finishes its part of a chunk starts on the next
+            // one instead of waiting for the chunk's largest file; this
+            // thread takes their results back in order.
+            let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Work>)>();
+            let (permits, permit) = std::sync::mpsc::channel::<()>();
+            for _ in 0..IN_FLIGHT {
+                let _ = permits.send(());
+            }
             sc.spawn(move || {
-                for chunk in items.chunks(CHUNK_FILES) {
-                    let work = pool.install(|| read_chunk(chunk, opts, detector));
-                    if tx.send(work).is_err() {
-                        break;
+                pool.in_place_scope(|s| {
+                    for (k, chunk) in items.chunks(CHUNK_FILES).enumerate() {
+                        if permit.recv().is_err() {
+                            break; // the adding thread stopped
+                        }
+                        let tx = tx.clone();
+                        s.spawn(move |_| {
+                            let _ = tx.send((k, read_chunk(chunk, opts, detector)));
+                        });
                     }
-                }
+                });
             });
-            Box::new(rx.into_iter())
+            Box::new(InOrder {
+                rx,
+                permits,
+                pending: BTreeMap::new(),
+                next: 0,
+            })
         } else {
             Box::new(
                 items
@@ -746,6 +764,36 @@ pub fn index_paths(
     let summary = run.commit(true)?;
     run.writer.wait_merging_threads()?;
     Ok(summary)
+}
+
+/// Chunks being read at once (or read and waiting to be added).
+const IN_FLIGHT: usize = 3;
+
+/// Chunk results back in chunk order. Asking for the next chunk means the
+/// previous one was added: its permit goes back to the reading thread.
+struct InOrder {
+    rx: std::sync::mpsc::Receiver<(usize, Vec<Work>)>,
+    permits: std::sync::mpsc::Sender<()>,
+    pending: BTreeMap<usize, Vec<Work>>,
+    next: usize,
+}
+
+impl Iterator for InOrder {
+    type Item = Vec<Work>;
+
+    fn next(&mut self) -> Option<Vec<Work>> {
+        if self.next > 0 {
+            let _ = self.permits.send(());
+        }
+        loop {
+            if let Some(w) = self.pending.remove(&self.next) {
+                self.next += 1;
+                return Some(w);
+            }
+            let (k, w) = self.rx.recv().ok()?;
+            self.pending.insert(k, w);
+        }
+    }
 }
 
 /// Read, decode, detect and analyze a chunk of files on the current pool
