@@ -414,4 +414,55 @@ mod tests {
             assert!(!t.surface(text).is_empty());
         }
     }
+
+    /// Single-thread throughput of the indexing analysis on a bench corpus
+    /// folder (default `/tmp/bench50`, made by `shared/bench/generate.py`),
+    /// each document analyzed in the language of its folder, with a
+    /// fingerprint of every emitted value:
+    /// `cargo test --release --lib analysis_throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn analysis_throughput() {
+        let dir = std::env::var("KORPUS_BENCH_DIR").unwrap_or_else(|_| "/tmp/bench50".into());
+        let mut docs = Vec::new();
+        for l in Lang::TARGETS {
+            let Ok(walk) = std::fs::read_dir(format!("{dir}/{}", l.code())) else {
+                continue;
+            };
+            let mut paths: Vec<_> = walk
+                .flatten()
+                .flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .collect();
+            paths.sort();
+            for p in paths {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    docs.push((l, t));
+                }
+            }
+        }
+        if docs.is_empty() {
+            eprintln!("skip: no documents in {dir}");
+            return;
+        }
+        let bytes: usize = docs.iter().map(|(_, t)| t.len()).sum();
+        let mut scratch = Scratch::default();
+        let mut out = String::new();
+        let mut h = blake3::Hasher::new();
+        let t0 = std::time::Instant::now();
+        for (l, t) in &docs {
+            out.clear();
+            tokenizer::pre_analyze(*l, t, &mut scratch, &mut out);
+            h.update(out.as_bytes());
+        }
+        let s = t0.elapsed().as_secs_f64();
+        println!(
+            "analysis: {} docs, {:.1} MB, {s:.2} s, {:.1} MB/s, output {}",
+            docs.len(),
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / s,
+            &h.finalize().to_hex()[..16]
+        );
+    }
 }
