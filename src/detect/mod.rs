@@ -100,15 +100,31 @@ impl ScriptCounts {
     fn of(text: &str) -> Self {
         let mut n = ScriptCounts::default();
         for c in text.chars() {
-            match char_script(c) {
-                Some(Script::Latin) => n.latin += 1,
-                Some(Script::Cyrillic) => n.cyrillic += 1,
-                Some(Script::Arabic) => n.arabic += 1,
-                Some(Script::Other) => n.other += 1,
-                None => {}
-            }
+            n.add(c);
         }
         n
+    }
+
+    /// The counts of `text` and its letters (`is_letter`), in one pass.
+    fn with_letters(text: &str) -> (Self, usize) {
+        let mut n = ScriptCounts::default();
+        let mut letters = 0;
+        for c in text.chars() {
+            n.add(c);
+            letters += model::is_letter(c) as usize;
+        }
+        (n, letters)
+    }
+
+    #[inline]
+    fn add(&mut self, c: char) {
+        match char_script(c) {
+            Some(Script::Latin) => self.latin += 1,
+            Some(Script::Cyrillic) => self.cyrillic += 1,
+            Some(Script::Arabic) => self.arabic += 1,
+            Some(Script::Other) => self.other += 1,
+            None => {}
+        }
     }
     fn total(&self) -> usize {
         self.latin + self.cyrillic + self.arabic + self.other
@@ -192,8 +208,20 @@ impl Detector {
         self.detect_clean(text)
     }
 
+    /// [`Detector::detect`] of a text whose script counts are known
+    /// (counted by the caller in a pass it makes anyway).
+    fn detect_counted(&self, text: &str, counts: ScriptCounts) -> Detection {
+        if text.len() > MAX_DETECT_BYTES || has_links(text) {
+            return self.detect(text);
+        }
+        self.detect_clean_with(text, counts)
+    }
+
     fn detect_clean(&self, text: &str) -> Detection {
-        let counts = ScriptCounts::of(text);
+        self.detect_clean_with(text, ScriptCounts::of(text))
+    }
+
+    fn detect_clean_with(&self, text: &str, counts: ScriptCounts) -> Detection {
         if counts.total() < MIN_LETTERS || self.targets.is_empty() {
             return Detection::und(None);
         }

@@ -8,7 +8,7 @@
 //! different; then neighbours with the same label are merged.
 
 use super::model::is_letter;
-use super::{Detection, Detector, Segment};
+use super::{Detection, Detector, ScriptCounts, Segment};
 use crate::lang::Lang;
 
 /// Units with fewer letters than this are "short": they follow their
@@ -92,9 +92,9 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
     }
     let mut units: Vec<Unit> = Vec::new();
     for (ls, le) in lines(text) {
-        let n = letters(&text[ls..le]);
+        let (counts, n) = ScriptCounts::with_letters(&text[ls..le]);
         if n < SHORT_LETTERS {
-            let d = (n >= super::MIN_LETTERS).then(|| det.detect(&text[ls..le]));
+            let d = (n >= super::MIN_LETTERS).then(|| det.detect_counted(&text[ls..le], counts));
             units.push(Unit {
                 start: ls,
                 end: le,
@@ -103,7 +103,7 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
             });
             continue;
         }
-        let line_det = det.detect(&text[ls..le]);
+        let line_det = det.detect_counted(&text[ls..le], counts);
         let sents = sentences(text, ls, le);
         // A line detected with high confidence is one language: checking its
         // sentences again would double the cost of detection for nothing.
