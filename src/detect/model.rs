@@ -388,25 +388,6 @@ impl MemoKey {
         len: 0,
         bytes: [0; MEMO_BYTES],
     };
-
-    /// The key of a word, if it is short enough to memoize.
-    fn of(model: u32, word: &[char]) -> Option<MemoKey> {
-        let mut k = MemoKey {
-            model,
-            ..MemoKey::EMPTY
-        };
-        let mut at = 0;
-        for &c in word {
-            let n = c.len_utf8();
-            if at + n > MEMO_BYTES {
-                return None;
-            }
-            c.encode_utf8(&mut k.bytes[at..]);
-            at += n;
-        }
-        k.len = at as u8;
-        Some(k)
-    }
 }
 
 /// One script's word memo: per slot a key, flags and `stride` scores.
@@ -738,38 +719,47 @@ impl ScriptModel {
         let mut last = ' ';
         let mut gap = 2usize;
         let mut one = WordScore::EMPTY;
-        for ch in text.chars().chain(std::iter::once(' ')) {
-            let lc = if ch.is_ascii() {
-                ch.to_ascii_lowercase()
-            } else {
-                lower(ch)
+        // The current word's memo key and slot, built letter by letter.
+        let mut key = MemoKey {
+            model: self.id,
+            ..MemoKey::EMPTY
+        };
+        let mut fits = true;
+        let mut hash = self.id as u64;
+        // The memo is borrowed once per text, not once per word.
+        let which = memo_index(script).expect("scored scripts have a memo");
+        WORD_MEMO.with(|memos| {
+            let mut memo = memos[which].borrow_mut();
+            let memo = match &mut *memo {
+                Some(m) if m.stride == n => m,
+                other => other.insert(Memo::new(n)),
             };
-            if is_letter(lc) || lc == '\u{200c}' {
-                if word.is_empty() && gap == 1 {
-                    for &(i, w) in self.trigrams.get(pack(last, ' ', lc)) {
-                        s[i as usize] += w;
-                    }
-                }
-                word.push(lc);
-                continue;
-            }
-            if let Some(&l) = word.last() {
-                let add = |ws: &WordScore, s: &mut [f32], seen: &mut Seen| {
-                    for (x, d) in s.iter_mut().zip(&ws.deltas[..n]) {
-                        *x += d;
-                    }
-                    seen.add(&ws.flags);
+            for ch in text.chars().chain(std::iter::once(' ')) {
+                let lc = if ch.is_ascii() {
+                    ch.to_ascii_lowercase()
+                } else {
+                    lower(ch)
                 };
-                let memo_key = MemoKey::of(self.id, &word);
-                if let (Some(key), Some(which)) = (memo_key, memo_index(script)) {
-                    let slot = word.iter().fold(self.id as u64, |h, &c| key_step(h, c)) as usize
-                        % MEMO_SLOTS;
-                    WORD_MEMO.with(|memos| {
-                        let mut memo = memos[which].borrow_mut();
-                        let memo = match &mut *memo {
-                            Some(m) if m.stride == n => m,
-                            other => other.insert(Memo::new(n)),
-                        };
+                if is_letter(lc) || lc == '\u{200c}' {
+                    if word.is_empty() && gap == 1 {
+                        for &(i, w) in self.trigrams.get(pack(last, ' ', lc)) {
+                            s[i as usize] += w;
+                        }
+                    }
+                    word.push(lc);
+                    let at = key.len as usize;
+                    if fits && at + lc.len_utf8() <= MEMO_BYTES {
+                        lc.encode_utf8(&mut key.bytes[at..]);
+                        key.len = (at + lc.len_utf8()) as u8;
+                    } else {
+                        fits = false;
+                    }
+                    hash = key_step(hash, lc);
+                    continue;
+                }
+                if let Some(&l) = word.last() {
+                    if fits {
+                        let slot = hash as usize % MEMO_SLOTS;
                         let d = &mut memo.deltas[slot * n..slot * n + n];
                         if memo.keys[slot] != key {
                             self.word_score(&word, script, &mut one);
@@ -781,17 +771,24 @@ impl ScriptModel {
                             *x += d;
                         }
                         seen.add(&memo.flags[slot]);
-                    });
-                } else {
-                    self.word_score(&word, script, &mut one);
-                    add(&one, &mut s, &mut seen);
+                    } else {
+                        self.word_score(&word, script, &mut one);
+                        for (x, d) in s.iter_mut().zip(&one.deltas[..n]) {
+                            *x += d;
+                        }
+                        seen.add(&one.flags);
+                    }
+                    last = l;
+                    word.clear();
+                    key.len = 0;
+                    key.bytes = [0; MEMO_BYTES];
+                    fits = true;
+                    hash = self.id as u64;
+                    gap = 0;
                 }
-                last = l;
-                word.clear();
-                gap = 0;
+                gap += 1;
             }
-            gap += 1;
-        }
+        });
         let Seen {
             letters: n_letters,
             words: n_words,
