@@ -26,6 +26,9 @@ use rust_stemmers::{Algorithm, Stemmer};
 use super::Analyzer;
 use crate::lang::Lang;
 
+/// One analyzer under evaluation: surface form → indexed term.
+type TermFn = Box<dyn Fn(&str) -> Option<String>>;
+
 /// Conflation scores of one analyzer on one gold file (see METRIC.md).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Score {
@@ -447,7 +450,7 @@ pub fn eval_dir(dir: &Path) -> io::Result<EvalReport> {
         if !tsv.exists() {
             continue;
         }
-        let mut analyzers: Vec<(String, Box<dyn Fn(&str) -> Option<String>>)> = vec![(
+        let mut analyzers: Vec<(String, TermFn)> = vec![(
             "korpus".into(),
             Box::new(move |f: &str| korpus_term(lang, f)),
         )];

@@ -273,8 +273,7 @@ pub fn split_compound(w: &str) -> Option<(&'static str, &'static str)> {
         return None;
     }
     // Longest head first.
-    for i in 3..chars.len().saturating_sub(2) {
-        let at = chars[i].0;
+    for &(at, _) in chars.iter().take(chars.len().saturating_sub(2)).skip(3) {
         let (left, right) = w.split_at(at);
         let Some(h) = head(right) else { continue };
         for link in ["", "s", "es", "n", "en", "e", "er"] {

@@ -302,8 +302,7 @@ pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
     }
     // 2. ZWNJ-attached suffixes, right to left
     let mut s = w.to_string();
-    loop {
-        let Some(i) = s.rfind(ZWNJ) else { break };
+    while let Some(i) = s.rfind(ZWNJ) {
         let tail = &s[i + ZWNJ.len_utf8()..];
         if let Some((_, r)) = ZWNJ_SUFFIXES.iter().find(|(x, _)| *x == tail) {
             rule = Some(r);

@@ -282,8 +282,11 @@ fn planted_with(
             }
             // At least two theme words, even in the shortest feedback.
             let have = words.iter().filter(|w| themes[theme].contains(w)).count();
-            for j in 0..noise.min_theme_words.saturating_sub(have) {
-                words[j] = themes[theme][rng.below(themes[theme].len())];
+            for w in words
+                .iter_mut()
+                .take(noise.min_theme_words.saturating_sub(have))
+            {
+                *w = themes[theme][rng.below(themes[theme].len())];
             }
             let mut body = String::new();
             let mut until_stop = 8 + rng.below(7);
