@@ -354,7 +354,9 @@ thread_local! {
     /// Per thread and language: normalized word → its analysis. Stemming and
     /// compound splitting dominate analysis, and the same few thousand words
     /// make up most of any text. Exact (a pure function of the word), so it
-    /// changes no output; it only saves the work.
+    /// changes no output; it only saves the work. Keyed by language alone,
+    /// which is sound because the only analyzers are the shared ones of
+    /// [`Analyzer::get`], one per language.
     static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<CompactString, Analyzed>; 6]> =
         Default::default();
 }
