@@ -67,6 +67,21 @@ const SNIFF: usize = 64 * 1024;
 /// streaming). `forced` overrides detection (a BOM of that encoding is
 /// still dropped). Does not check for emptiness.
 pub fn detect(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Detection, DecodeSkip> {
+    if forced.is_none() && plain_utf8(bytes).is_some() {
+        return Ok(Detection {
+            encoding: UTF_8,
+            bom_len: 0,
+        });
+    }
+    detect_not_plain(bytes, forced)
+}
+
+/// [`detect`] for bytes known not to be [`plain_utf8`] (or with a forced
+/// encoding).
+fn detect_not_plain(
+    bytes: &[u8],
+    forced: Option<&'static Encoding>,
+) -> Result<Detection, DecodeSkip> {
     if let Some(enc) = forced {
         let bom_len = match Encoding::for_bom(bytes) {
             Some((e, n)) if e == enc => n,
@@ -75,12 +90,6 @@ pub fn detect(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Detecti
         return Ok(Detection {
             encoding: enc,
             bom_len,
-        });
-    }
-    if plain_utf8(bytes).is_some() {
-        return Ok(Detection {
-            encoding: UTF_8,
-            bom_len: 0,
         });
     }
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
@@ -127,7 +136,7 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
             return finish(text.to_owned(), UTF_8.name(), 0);
         }
     }
-    let det = detect(bytes, forced)?;
+    let det = detect_not_plain(bytes, forced)?;
     let (text, replaced) = decode_with(det.encoding, &bytes[det.bom_len..]);
     finish(text, det.encoding.name(), replaced)
 }
@@ -231,15 +240,14 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
     (!had_errors && controls * 100 <= text.chars().count()).then_some(enc)
 }
 
-/// [`is_bad_control`] of a byte (any byte ≥ 0x80 is not).
+/// An ASCII control byte other than tab, line and page breaks and escape
+/// (any byte ≥ 0x80 is not).
 fn is_bad_control_byte(b: u8) -> bool {
     (b < 0x20 || b == 0x7f) && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b)
 }
 
 fn is_bad_control(c: char) -> bool {
-    c.is_control()
-        && !matches!(c, '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1b')
-        && (c as u32) < 0x80
+    c.is_ascii() && is_bad_control_byte(c as u8)
 }
 
 /// Whether `head` starts with the magic number of a binary format.
@@ -268,10 +276,7 @@ fn looks_binary(head: &[u8]) -> bool {
     if looks_binary_magic(head) {
         return true;
     }
-    let bad = head
-        .iter()
-        .filter(|b| **b < 0x80 && is_bad_control(**b as char))
-        .count();
+    let bad = head.iter().filter(|&&b| is_bad_control_byte(b)).count();
     bad > 0 && bad * 100 >= head.len()
 }
 
