@@ -71,6 +71,57 @@ fn prefix(text: &str, max: usize) -> &str {
     &text[..end]
 }
 
+/// A word's UTF-8 bytes as an exact, fixed-size key for the detector's
+/// per-thread caches (the first stage's word memo in `model.rs`, the
+/// n-gram word cache in `ngrams.rs`): up to [`WordKey::MAX`] bytes, so 12
+/// Cyrillic or Arabic letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WordKey {
+    len: u8,
+    bytes: [u8; WordKey::MAX],
+}
+
+impl WordKey {
+    /// Most bytes of a key.
+    pub const MAX: usize = 24;
+    const TOO_LONG: u8 = u8::MAX;
+    /// The key of the empty word (and the start of every key).
+    pub const EMPTY: WordKey = WordKey {
+        len: 0,
+        bytes: [0; WordKey::MAX],
+    };
+
+    /// Append a letter. A word that outgrows the key stays too long.
+    #[inline]
+    pub fn push(&mut self, c: char) {
+        if self.len == Self::TOO_LONG {
+            return;
+        }
+        let at = self.len as usize;
+        if at + c.len_utf8() > Self::MAX {
+            self.len = Self::TOO_LONG;
+            return;
+        }
+        c.encode_utf8(&mut self.bytes[at..]);
+        self.len = (at + c.len_utf8()) as u8;
+    }
+
+    /// Whether the word fits, so this is its key.
+    #[inline]
+    pub fn fits(&self) -> bool {
+        self.len != Self::TOO_LONG
+    }
+
+    /// The key of a word, if it fits.
+    pub fn of(word: &[char]) -> Option<WordKey> {
+        let mut k = WordKey::EMPTY;
+        for &c in word {
+            k.push(c);
+        }
+        k.fits().then_some(k)
+    }
+}
+
 /// Fewer letters than this give `Und`.
 pub const MIN_LETTERS: usize = 3;
 
@@ -295,6 +346,23 @@ fn strip_links(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_keys_are_exact_and_bounded() {
+        let chars = |w: &str| w.chars().collect::<Vec<_>>();
+        assert_eq!(WordKey::of(&chars("je")), WordKey::of(&chars("je")));
+        assert_ne!(WordKey::of(&chars("je")), WordKey::of(&chars("jé")));
+        // 12 two-byte letters fit; 13 do not.
+        assert!(WordKey::of(&chars("привтпривтпр")).is_some());
+        assert!(WordKey::of(&chars("привтпривтпри")).is_none());
+        // A word that outgrew the key stays too long, even if a shorter
+        // letter would still fit the bytes left.
+        let mut k = WordKey::EMPTY;
+        for c in "aaaaaaaaaaaaaaaaaaaaaaa".chars().chain(['ж', 'a']) {
+            k.push(c);
+        }
+        assert!(!k.fits());
+    }
 
     #[test]
     fn detects_each_target_on_a_sentence() {

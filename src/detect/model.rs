@@ -30,6 +30,7 @@ use super::evidence::{
 };
 use super::ngrams::{self, NgramModel};
 use super::profiles;
+use super::WordKey;
 use crate::lang::Lang;
 
 /// Tunable weights of the three kinds of evidence (log units).
@@ -313,8 +314,6 @@ pub(crate) struct ScriptModel {
 
 /// Most languages of one script model.
 const MAX_CODES: usize = 40;
-/// Most UTF-8 bytes of a memoized word (12 Cyrillic or Arabic letters).
-const MEMO_BYTES: usize = 24;
 /// Slots of each per-thread word memo (direct-mapped; one memo per script,
 /// each slot a key, the evidence flags and one score per language: 1.5 MB
 /// for Latin's 36 languages, under 0.7 MB for Cyrillic or Arabic). On
@@ -374,19 +373,17 @@ impl Seen {
     }
 }
 
-/// A memoized word: the model, and the word's UTF-8 bytes.
+/// A memoized word: the model, and the word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct MemoKey {
     model: u32,
-    len: u8,
-    bytes: [u8; MEMO_BYTES],
+    word: WordKey,
 }
 
 impl MemoKey {
     const EMPTY: MemoKey = MemoKey {
         model: u32::MAX,
-        len: 0,
-        bytes: [0; MEMO_BYTES],
+        word: WordKey::EMPTY,
     };
 }
 
@@ -709,7 +706,7 @@ impl ScriptModel {
     /// ("n d") is a function of one word: its letters, the trigrams from
     /// " ab" to "yz ", the word itself and its endings. A word's part is
     /// computed by [`ScriptModel::word_score`] and, for words of up to
-    /// [`MEMO_BYTES`] bytes, kept in a per-thread memo.
+    /// [`WordKey::MAX`] bytes, kept in a per-thread memo.
     pub fn score(&self, text: &str, script: Script) -> Vec<f32> {
         let n = self.codes.len();
         let mut s = self.prior.clone();
@@ -722,9 +719,8 @@ impl ScriptModel {
         // The current word's memo key and slot, built letter by letter.
         let mut key = MemoKey {
             model: self.id,
-            ..MemoKey::EMPTY
+            word: WordKey::EMPTY,
         };
-        let mut fits = true;
         let mut hash = self.id as u64;
         // The memo is borrowed once per text, not once per word.
         let which = memo_index(script).expect("scored scripts have a memo");
@@ -747,18 +743,12 @@ impl ScriptModel {
                         }
                     }
                     word.push(lc);
-                    let at = key.len as usize;
-                    if fits && at + lc.len_utf8() <= MEMO_BYTES {
-                        lc.encode_utf8(&mut key.bytes[at..]);
-                        key.len = (at + lc.len_utf8()) as u8;
-                    } else {
-                        fits = false;
-                    }
+                    key.word.push(lc);
                     hash = key_step(hash, lc);
                     continue;
                 }
                 if let Some(&l) = word.last() {
-                    if fits {
+                    if key.word.fits() {
                         let slot = hash as usize % MEMO_SLOTS;
                         let d = &mut memo.deltas[slot * n..slot * n + n];
                         if memo.keys[slot] != key {
@@ -780,9 +770,7 @@ impl ScriptModel {
                     }
                     last = l;
                     word.clear();
-                    key.len = 0;
-                    key.bytes = [0; MEMO_BYTES];
-                    fits = true;
+                    key.word = WordKey::EMPTY;
                     hash = self.id as u64;
                     gap = 0;
                 }

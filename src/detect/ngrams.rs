@@ -13,6 +13,8 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
+use super::WordKey;
+
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
 
 /// One step of the n-gram hash (must match the generator in `data/gen`).
@@ -49,8 +51,6 @@ pub(crate) struct NgramModel {
 
 /// Most languages in one table.
 const MAX_LANGS: usize = 16;
-/// Words of at most this many UTF-8 bytes are cached.
-const CACHE_BYTES: usize = 24;
 /// Languages a cache entry holds (the largest table, Latin, has 9).
 const CACHE_LANGS: usize = 9;
 /// Slots of the per-thread word cache (direct-mapped, 68 bytes each:
@@ -63,35 +63,18 @@ const CACHE_SLOTS: usize = 16384;
 #[derive(Clone, Copy)]
 struct CacheEntry {
     id: u8,
-    len: u8,
     backoff: u32,
-    word: [u8; CACHE_BYTES],
+    word: WordKey,
     ll: [f32; CACHE_LANGS],
 }
 
 impl CacheEntry {
     const EMPTY: CacheEntry = CacheEntry {
         id: u8::MAX,
-        len: 0,
         backoff: 0,
-        word: [0; CACHE_BYTES],
+        word: WordKey::EMPTY,
         ll: [0.0; CACHE_LANGS],
     };
-}
-
-/// The UTF-8 bytes of `word` and their length, if it fits a cache key.
-fn cache_key(word: &[char]) -> Option<([u8; CACHE_BYTES], u8)> {
-    let mut key = [0u8; CACHE_BYTES];
-    let mut at = 0;
-    for &c in word {
-        let n = c.len_utf8();
-        if at + n > CACHE_BYTES {
-            return None;
-        }
-        c.encode_utf8(&mut key[at..]);
-        at += n;
-    }
-    Some((key, at as u8))
 }
 
 thread_local! {
@@ -159,24 +142,19 @@ impl NgramModel {
     pub fn score_word(&self, word: &[char], backoff: f32, out: &mut [f32]) {
         let n = self.codes.len();
         let mut ll = [0f32; MAX_LANGS];
-        let key = cache_key(word).filter(|_| n <= CACHE_LANGS);
-        if let Some((key, len)) = key {
+        let key = WordKey::of(word).filter(|_| n <= CACHE_LANGS);
+        if let Some(key) = key {
             let slot =
                 word.iter().fold(SEED ^ self.id as u64, |h, &c| step(h, c)) as usize % CACHE_SLOTS;
             WORD_CACHE.with(|cache| {
                 let mut cache = cache.borrow_mut();
                 let e = &mut cache[slot];
-                if e.id == self.id
-                    && e.len == len
-                    && e.backoff == backoff.to_bits()
-                    && e.word == key
-                {
+                if e.id == self.id && e.backoff == backoff.to_bits() && e.word == key {
                     ll[..n].copy_from_slice(&e.ll[..n]);
                 } else {
                     self.word_ll(word, backoff, &mut ll[..n]);
                     *e = CacheEntry {
                         id: self.id,
-                        len,
                         backoff: backoff.to_bits(),
                         word: key,
                         ll: [0.0; CACHE_LANGS],
