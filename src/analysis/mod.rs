@@ -72,6 +72,11 @@ pub trait Language: Send + Sync {
     fn join(&self, _prev: &str, _next: &str) -> Join {
         Join::No
     }
+    /// Whether [`Language::join`] may ever join two words. Default: no, so
+    /// a word's analysis depends on its surface form alone.
+    fn joins(&self) -> bool {
+        false
+    }
 }
 
 /// One analyzed word of a text.
@@ -214,6 +219,7 @@ impl Analyzer {
         // The word whose normalized form `next` holds (looked at to decide
         // a join, and not joined).
         let mut peeked: Option<(usize, usize)> = None;
+        let joins = rules.joins();
         let mut words = segment::words(text).peekable();
         while let Some((start, mut end)) = words.next() {
             if emitted && segment::has_sentence_break(&text[prev_end..start]) {
@@ -227,6 +233,33 @@ impl Analyzer {
             if word.len() > MAX_TERM_BYTES {
                 prev_end = end;
                 position += 1;
+                continue;
+            }
+            if !joins {
+                // The analysis is a function of the surface form: look it up
+                // by that, and normalize only on a miss.
+                match self.walk_surface(word, normalized, extra, |a, n| {
+                    emit(a.word(start, end, position, sentence, n))
+                }) {
+                    Some(true) => {
+                        emitted = true;
+                        position += 1;
+                    }
+                    Some(false) => {}
+                    None => {
+                        // The memo is in use further up this thread's stack
+                        // (an `emit` that analyzes): analyze without it.
+                        normalized.clear();
+                        rules.normalize(word, normalized);
+                        if !normalized.is_empty() {
+                            let a = self.analyze_word(normalized, extra);
+                            emit(a.word(start, end, position, sentence, normalized));
+                            emitted = true;
+                            position += 1;
+                        }
+                    }
+                }
+                prev_end = end;
                 continue;
             }
             if peeked == Some((start, end)) {
@@ -286,6 +319,40 @@ impl Analyzer {
             position += 1;
             prev_end = end;
         }
+    }
+
+    /// Analyze one word through the per-thread surface memo ([`SURFACE`]):
+    /// `emit` gets its analysis and normalized form. `Some(false)` for a
+    /// word that normalizes to nothing, `None` when the memo is busy.
+    fn walk_surface(
+        &self,
+        word: &str,
+        normalized: &mut String,
+        extra: &mut Vec<String>,
+        mut emit: impl FnMut(&Analyzed, &str),
+    ) -> Option<bool> {
+        SURFACE.with(|m| {
+            let mut memo = m.try_borrow_mut().ok()?;
+            let map = &mut memo[self.lang as usize];
+            if let Some((n, a)) = map.get(word) {
+                return Some(a.as_ref().map(|a| emit(a, n)).is_some());
+            }
+            normalized.clear();
+            self.rules.normalize(word, normalized);
+            let a = (!normalized.is_empty()).then(|| self.analyze_word(normalized, extra));
+            if let Some(a) = &a {
+                emit(a, normalized);
+            }
+            let shown = a.is_some();
+            if map.len() >= MEMO_WORDS {
+                map.clear();
+            }
+            map.insert(
+                CompactString::from(word),
+                (CompactString::from(normalized.as_str()), a),
+            );
+            Some(shown)
+        })
     }
 
     /// Stopword test, stem and extra terms of a normalized word: a function
@@ -359,6 +426,15 @@ thread_local! {
     /// [`Analyzer::get`], one per language.
     static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<CompactString, Analyzed>; 6]> =
         Default::default();
+
+    /// The same for languages that never join words ([`Language::joins`]),
+    /// keyed by the surface form: surface word → normalized form and
+    /// analysis (`None`: normalizes to nothing). A hit skips normalization
+    /// too.
+    #[allow(clippy::type_complexity)]
+    static SURFACE: std::cell::RefCell<
+        [rustc_hash::FxHashMap<CompactString, (CompactString, Option<Analyzed>)>; 6],
+    > = Default::default();
 }
 
 /// Buffers [`Analyzer::walk`] reuses from word to word.

@@ -415,6 +415,9 @@ impl Language for Persian {
             }
         }
     }
+    fn joins(&self) -> bool {
+        true
+    }
     fn join(&self, prev: &str, next: &str) -> Join {
         let letters = |s: &str| {
             !s.is_empty()
