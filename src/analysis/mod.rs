@@ -481,7 +481,10 @@ mod tests {
     #[test]
     fn memos_change_no_token() {
         let texts = [
-            (Lang::De, "Kunden KUNDEN kunden Kundenzufriedenheit, Straße STRASSE 12 12"),
+            (
+                Lang::De,
+                "Kunden KUNDEN kunden Kundenzufriedenheit, Straße STRASSE 12 12",
+            ),
             (Lang::Ru, "Ёжик ЁЖИК ежик клиенты Клиенты ٣٤ 34"),
             (Lang::Sl, "Stranke STRANKE stranke čakajo ČAKAJO, že že"),
             (Lang::Ar, "العملاء العملاء راضون ٣٤٥ 345"),
