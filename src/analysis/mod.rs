@@ -238,29 +238,20 @@ impl Analyzer {
             if !joins {
                 // The analysis is a function of the surface form: look it up
                 // by that, and normalize only on a miss.
-                match self.walk_surface(word, normalized, extra, |a, n| {
+                let shown = self.walk_surface(word, normalized, extra, |a, n| {
                     emit(a.word(start, end, position, sentence, n))
-                }) {
-                    Some(true) => {
+                });
+                if let Some(shown) = shown {
+                    if shown {
                         emitted = true;
                         position += 1;
                     }
-                    Some(false) => {}
-                    None => {
-                        // The memo is in use further up this thread's stack
-                        // (an `emit` that analyzes): analyze without it.
-                        normalized.clear();
-                        rules.normalize(word, normalized);
-                        if !normalized.is_empty() {
-                            let a = self.analyze_word(normalized, extra);
-                            emit(a.word(start, end, position, sentence, normalized));
-                            emitted = true;
-                            position += 1;
-                        }
-                    }
+                    peeked = None;
+                    prev_end = end;
+                    continue;
                 }
-                prev_end = end;
-                continue;
+                // The memo is in use further up this thread's stack (an
+                // `emit` that analyzes): the general path below.
             }
             if peeked == Some((start, end)) {
                 // Normalized already, as the word after the last one.
@@ -335,7 +326,10 @@ impl Analyzer {
             let mut memo = m.try_borrow_mut().ok()?;
             let map = &mut memo[self.lang as usize];
             if let Some((n, a)) = map.get(word) {
-                return Some(a.as_ref().map(|a| emit(a, n)).is_some());
+                if let Some(a) = a {
+                    emit(a, n);
+                }
+                return Some(a.is_some());
             }
             normalized.clear();
             self.rules.normalize(word, normalized);
