@@ -26,6 +26,9 @@ struct Unit {
     end: usize,
     letters: usize,
     det: Option<Detection>,
+    /// A short unit's script counts, when it has enough letters to detect:
+    /// it is detected only if its context leaves its label open.
+    counts: Option<ScriptCounts>,
 }
 
 fn letters(s: &str) -> usize {
@@ -94,12 +97,12 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
     for (ls, le) in lines(text) {
         let (counts, n) = ScriptCounts::with_letters(&text[ls..le]);
         if n < SHORT_LETTERS {
-            let d = (n >= super::MIN_LETTERS).then(|| det.detect_counted(&text[ls..le], counts));
             units.push(Unit {
                 start: ls,
                 end: le,
                 letters: n,
-                det: d,
+                det: None,
+                counts: (n >= super::MIN_LETTERS).then_some(counts),
             });
             continue;
         }
@@ -113,6 +116,7 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
                 end: le,
                 letters: n,
                 det: Some(line_det),
+                counts: None,
             });
             continue;
         }
@@ -133,6 +137,7 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
                 end: se,
                 letters: m.max(SHORT_LETTERS),
                 det: Some(d),
+                counts: None,
             });
         }
     }
@@ -155,6 +160,16 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
         }
         let prev = long[..i].iter().rev().flatten().next();
         let next = long[i + 1..].iter().flatten().next();
+        // Inside a run of one language a unit takes the run's label whatever
+        // it is detected as, so it is not detected.
+        let inside = matches!((prev, next), (Some(p), Some(n)) if same(p, n));
+        let own = match (&u.det, u.counts) {
+            (Some(d), _) => Some(d.clone()),
+            (None, Some(counts)) if !inside => {
+                Some(det.detect_counted(&text[u.start..u.end], counts))
+            }
+            _ => None,
+        };
         let context = match (prev, next) {
             (Some(p), Some(n)) if same(p, n) => p.clone(),
             // A heading belongs to what follows it.
@@ -162,7 +177,7 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
             (Some(p), None) => p.clone(),
             (None, None) => doc(),
         };
-        let label = match &u.det {
+        let label = match &own {
             Some(d) if !same(d, &context) && d.confidence >= SHORT_CONFIDENCE => {
                 // Only trust a short unit against its context when it is
                 // between two different languages (a boundary), never inside
