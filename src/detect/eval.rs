@@ -529,7 +529,12 @@ mod tests {
         if !dir.is_dir() {
             return;
         }
-        let sets = [load(dir), load(&dir.join("word-pairs"))];
+        // G_SETS: more folders of `<code>.txt` to score (say the output of
+        // benches/langid_holdout.py), comma-separated.
+        let mut sets = vec![load(dir), load(&dir.join("word-pairs"))];
+        if let Ok(more) = std::env::var("G_SETS") {
+            sets.extend(more.split(',').map(|d| load(Path::new(d))));
+        }
         let show = std::env::var("LID_SHOW").ok();
         let mut grid = Vec::new();
         let env = |k: &str, d: &str| -> Vec<f32> {
