@@ -39,6 +39,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{OwnedValue, Value};
 use tantivy::{IndexWriter, Opstamp, TantivyDocument, Term};
 
+use super::merge::KorpusMergePolicy;
 use super::{KorpusIndex, MANIFEST};
 use crate::analysis::tokenizer;
 use crate::analysis::Scratch;
@@ -561,8 +562,9 @@ impl Run<'_> {
 }
 
 /// Open the writer of `index`; a held lock is [`Error::Locked`].
+/// Its merge policy is [`KorpusMergePolicy`].
 pub fn writer(index: &KorpusIndex, jobs: usize, heap_bytes: usize) -> Result<IndexWriter> {
-    index
+    let writer = index
         .tantivy()
         .writer_with_num_threads(jobs.max(1), heap_bytes.max(15 << 20))
         .map_err(|e| match e {
@@ -570,7 +572,9 @@ pub fn writer(index: &KorpusIndex, jobs: usize, heap_bytes: usize) -> Result<Ind
                 Error::Locked(index.dir().to_path_buf(), ".tantivy-writer.lock".into())
             }
             other => Error::Tantivy(other),
-        })
+        })?;
+    writer.set_merge_policy(Box::new(KorpusMergePolicy::default()));
+    Ok(writer)
 }
 
 /// Index the files under `paths` into `index`. `progress(done, total)` is
