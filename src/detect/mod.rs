@@ -130,6 +130,15 @@ pub const MIN_LETTERS: usize = 3;
 pub struct Detector {
     targets: Vec<Lang>,
     model: &'static Model,
+    /// Which detector this is (targets and model), for the per-thread line
+    /// cache of [`Detector::segments`].
+    id: u32,
+}
+
+/// A fresh [`Detector::id`].
+fn next_detector_id() -> u32 {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl std::fmt::Debug for Model {
@@ -211,6 +220,7 @@ impl Detector {
         Detector {
             targets,
             model: Model::get(),
+            id: next_detector_id(),
         }
     }
 
@@ -220,6 +230,7 @@ impl Detector {
         let d = Detector::new(targets);
         Detector {
             model: Box::leak(Box::new(Model::build(p))),
+            id: next_detector_id(),
             ..d
         }
     }
@@ -388,6 +399,39 @@ mod tests {
         ];
         for (text, lang) in cases {
             assert_eq!(d.detect(text).lang, lang, "{text}");
+        }
+    }
+
+    #[test]
+    fn line_cache_gives_what_detection_gives() {
+        // Lines long enough for the cache, each twice, under two detectors
+        // with different targets: every answer equals a cold detection.
+        let lines = [
+            "Včeraj sem bil v mestu in sem tam videl svoje prijatelje in znance.\n",
+            "Die Studie ergab, dass weibliche Unternehmer auf Kundenservice achten.\n",
+            "Эти этапы направлены на установление долгосрочных отношений с клиентами.\n",
+        ];
+        let text: String = lines.iter().chain(lines.iter()).copied().collect();
+        let all = Detector::new(&Lang::TARGETS);
+        let few = Detector::new(&[Lang::De, Lang::Ru]);
+        for d in [&all, &few, &all, &few] {
+            for line in lines {
+                let seg = d.segments(line);
+                assert_eq!(seg[0].detection, d.detect(line), "{line}");
+            }
+            let segs = d.segments(&text);
+            let langs: Vec<Lang> = segs.iter().map(|s| s.detection.lang).collect();
+            if d.targets.contains(&Lang::Sl) {
+                assert_eq!(
+                    langs,
+                    [Lang::Sl, Lang::De, Lang::Ru, Lang::Sl, Lang::De, Lang::Ru]
+                );
+            } else {
+                assert_eq!(
+                    langs,
+                    [Lang::Und, Lang::De, Lang::Ru, Lang::Und, Lang::De, Lang::Ru]
+                );
+            }
         }
     }
 
@@ -573,6 +617,7 @@ mod tests {
         let d = Detector {
             targets: Lang::TARGETS.to_vec(),
             model: m,
+            id: next_detector_id(),
         };
         // The n-gram tables (`ngrams.rs`) are parsed with the model; their
         // rows stay in the binary's pages, resident once read.
@@ -585,6 +630,8 @@ mod tests {
             ("من دیروز به بازار رفتم و از آنجا چند کتاب خریدم.", Lang::Fa),
         ] {
             assert_eq!(d.detect(text).lang, lang);
+            // Through the line cache of `segments` too, so it is counted.
+            assert_eq!(d.segments(text)[0].detection.lang, lang);
         }
         let after = rss_kb().unwrap_or(before);
         // Other tests may have loaded the shared n-gram tables already: then
