@@ -293,10 +293,7 @@ impl Analyzer {
                     } else {
                         let a = self.analyze_word(normalized, extra);
                         emit(a.word(start, end, position, sentence, normalized));
-                        if map.len() >= MEMO_WORDS {
-                            map.clear();
-                        }
-                        map.insert(CompactString::from(normalized.as_str()), a);
+                        remember(map, normalized, a);
                     }
                 })
             });
@@ -338,13 +335,7 @@ impl Analyzer {
                 emit(a, normalized);
             }
             let shown = a.is_some();
-            if map.len() >= MEMO_WORDS {
-                map.clear();
-            }
-            map.insert(
-                CompactString::from(word),
-                (CompactString::from(normalized.as_str()), a),
-            );
+            remember(map, word, (CompactString::from(normalized.as_str()), a));
             Some(shown)
         })
     }
@@ -406,10 +397,19 @@ impl Analyzed {
     }
 }
 
-/// Words a thread's [`MEMO`] holds per language before it starts afresh.
-/// Word frequencies are Zipfian: 64 Ki words of a language cover most
-/// running words of a corpus, in a few MB per thread.
+/// Words a thread's [`MEMO`] (and [`SURFACE`]) holds per language before it
+/// starts afresh. Word frequencies are Zipfian: 16 Ki words of a language
+/// cover most running words of a corpus, in a few MB per thread.
 const MEMO_WORDS: usize = 1 << 14;
+
+/// Keep `key → value` in a memo of at most [`MEMO_WORDS`] words (a full
+/// memo starts afresh).
+fn remember<V>(map: &mut rustc_hash::FxHashMap<CompactString, V>, key: &str, value: V) {
+    if map.len() >= MEMO_WORDS {
+        map.clear();
+    }
+    map.insert(CompactString::from(key), value);
+}
 
 thread_local! {
     /// Per thread and language: normalized word → its analysis. Stemming and

@@ -26,6 +26,10 @@ use tantivy::indexer::{LogMergePolicy, MergeCandidate, MergePolicy};
 
 /// Segments with fewer live documents than this are "small".
 pub const SMALL_DOCS: u32 = 5_000;
+/// Small segments under this many documents count as one size class when
+/// grouped for merging (tantivy's `min_layer_size`; its default, 10,000,
+/// would put every small segment in one class).
+const SMALLEST_LAYER_DOCS: u32 = 500;
 /// A segment with more than this share of deleted documents is rewritten.
 pub const STALE_RATIO: f32 = 0.25;
 
@@ -39,7 +43,7 @@ impl Default for KorpusMergePolicy {
     fn default() -> Self {
         let mut small = LogMergePolicy::default();
         small.set_max_docs_before_merge(SMALL_DOCS as usize - 1);
-        small.set_min_layer_size(500);
+        small.set_min_layer_size(SMALLEST_LAYER_DOCS);
         KorpusMergePolicy { small }
     }
 }
