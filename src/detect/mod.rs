@@ -479,6 +479,56 @@ mod tests {
     }
 
     #[test]
+    fn typed_without_diacritics() {
+        // Czech typed without diacritics is Czech, not Slovenian.
+        assert_eq!(
+            label("Zitra pujdeme do kina, protoze mame volno."),
+            "und(cs)"
+        );
+        assert_eq!(
+            label("Dekuji za rychlou odpoved, objednavka prisla vcas."),
+            "und(cs)"
+        );
+        assert_eq!(
+            label("Dziekuje bardzo za szybka odpowiedz, paczka juz dotarla."),
+            "und(pl)"
+        );
+        // The targets typed the same way keep their label.
+        assert_eq!(
+            label("Hvala za hitro pomoc, paket je prisel pravocasno."),
+            "sl"
+        );
+        assert_eq!(
+            label("Danke fuer die schnelle Antwort, das Paket ist angekommen."),
+            "de"
+        );
+    }
+
+    #[test]
+    fn latin_hungarian_and_polish_are_not_targets() {
+        assert_eq!(label("Gallia est omnis divisa in partes tres."), "und(la)");
+        assert_eq!(
+            label("Köszönöm szépen a gyors választ, a csomag megérkezett."),
+            "und(hu)"
+        );
+        assert_eq!(
+            label("Dziękuję bardzo za szybką odpowiedź, paczka już dotarła."),
+            "und(pl)"
+        );
+    }
+
+    #[test]
+    fn lone_letters_glued_to_digits_or_dots_are_not_words() {
+        // Slovenian has the one-letter prepositions h, s, v, k, z: in "5h"
+        // or "s.r.o." they are units and abbreviations, and must not count.
+        let d = Detector::new(&Lang::TARGETS);
+        let plain = d.scores("Rektascenzija objekta je 5h 30m, deklinacija 12,0");
+        let spaced = d.scores("Rektascenzija objekta je 5 30, deklinacija 12,0");
+        assert_eq!(plain, spaced);
+        assert_eq!(label("Ulica Kabel s.r.o."), label("Ulica Kabel"));
+    }
+
+    #[test]
     fn east_slavic_and_bulgarian_are_not_russian() {
         assert_eq!(
             label("Вчора я був у місті і бачив там своїх друзів."),
@@ -628,11 +678,18 @@ mod tests {
                 Lang::Sl,
             ),
             ("من دیروز به بازار رفتم و از آنجا چند کتاب خریدم.", Lang::Fa),
+            // All ASCII: the table of text typed without diacritics.
+            (
+                "Vceraj sem bil v mestu in sem tam videl prijatelje.",
+                Lang::Sl,
+            ),
         ] {
             assert_eq!(d.detect(text).lang, lang);
             // Through the line cache of `segments` too, so it is counted.
             assert_eq!(d.segments(text)[0].detection.lang, lang);
         }
+        // In a long run every page of the tables is read sooner or later.
+        ngrams::touch_tables();
         let after = rss_kb().unwrap_or(before);
         // Other tests may have loaded the shared n-gram tables already: then
         // count them by their size.

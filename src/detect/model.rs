@@ -310,6 +310,9 @@ pub(crate) struct ScriptModel {
     /// The n-gram model of the script, with the language slot of each of
     /// its columns (Bosnian and Serbian in Latin script share Croatian's).
     ngram: Option<(&'static NgramModel, Vec<u16>)>,
+    /// The same languages typed without diacritics (same columns), for a
+    /// text whose letters are all ASCII.
+    ngram_ascii: Option<&'static NgramModel>,
     /// Whether a language slot is scored by the n-gram model.
     ngram_slot: Vec<bool>,
     ngram_scale: f32,
@@ -321,6 +324,11 @@ pub(crate) struct ScriptModel {
     ngram_fit: f32,
     ngram_skip: f32,
 }
+
+/// Prior probability that a text in a language written with diacritics was
+/// typed without them (a round figure, not fitted: such typing is common in
+/// quick feedback, but a minority).
+const ASCII_TYPED: f32 = 0.1;
 
 /// Most languages of one script model.
 const MAX_CODES: usize = 40;
@@ -421,6 +429,14 @@ thread_local! {
     /// is exact, so a hit gives the very numbers [`ScriptModel::word_score`]
     /// would; the same few thousand words make up most running text.
     static WORD_MEMO: [std::cell::RefCell<Option<Memo>>; 3] = Default::default();
+}
+
+/// Whether a character next to a lone letter makes it a unit or markup
+/// ("5h", "{s}", "x-y", "12,0-{s}-"), not a word: prepositions and
+/// conjunctions of one letter (Slovenian v k h s z, Croatian i u a) stand
+/// between spaces. Both stages skip such letters.
+fn is_glue(c: char) -> bool {
+    c.is_ascii_digit() || ".{}[]<>-_/\\|=+*&^%$#~".contains(c)
 }
 
 /// Which of [`WORD_MEMO`]'s memos serves a script.
@@ -655,6 +671,10 @@ impl ScriptModel {
                 .collect::<Vec<u16>>();
             (m, cols)
         });
+        let ngram_ascii = ngrams::ascii_model(script);
+        if let (Some(a), Some((m, _))) = (ngram_ascii, &ngram) {
+            assert_eq!(a.codes, m.codes, "ASCII n-gram table has the same columns");
+        }
         let mut ngram_slot = vec![false; codes.len()];
         if let Some((_, cols)) = &ngram {
             for &i in cols {
@@ -683,6 +703,7 @@ impl ScriptModel {
         ScriptModel {
             id: next_model_id(),
             ngram,
+            ngram_ascii,
             ngram_slot,
             ngram_scale: p.ngram_scale,
             evidence_scale: p.evidence_scale,
@@ -744,6 +765,9 @@ impl ScriptModel {
                 Some(m) if m.stride == n => m,
                 other => other.insert(Memo::new(n)),
             };
+            // The character before the current word.
+            let mut before = ' ';
+            let mut prev = ' ';
             for ch in text.chars().chain(std::iter::once(' ')) {
                 let lc = if ch.is_ascii() {
                     ch.to_ascii_lowercase()
@@ -751,6 +775,10 @@ impl ScriptModel {
                     lower(ch)
                 };
                 if is_letter(lc) || lc == '\u{200c}' {
+                    if word.is_empty() {
+                        before = prev;
+                    }
+                    prev = ch;
                     if word.is_empty() && gap == 1 {
                         for &(i, w) in self.trigrams.get(pack(last, ' ', lc)) {
                             s[i as usize] += w;
@@ -761,8 +789,11 @@ impl ScriptModel {
                     hash = key_step(hash, lc);
                     continue;
                 }
+                prev = ch;
                 if let Some(&l) = word.last() {
-                    if key.word.fits() {
+                    if word.len() == 1 && (is_glue(before) || is_glue(ch)) {
+                        // Not a word: see [`is_glue`].
+                    } else if key.word.fits() {
                         let slot = hash as usize % MEMO_SLOTS;
                         let d = &mut memo.deltas[slot * n..slot * n + n];
                         if memo.keys[slot] != key {
@@ -841,7 +872,7 @@ impl ScriptModel {
                 }
             }
         }
-        self.rescore_ngrams(text, &mut s);
+        self.rescore_ngrams(text, !has_non_ascii, &mut s);
         s
     }
 
@@ -909,9 +940,41 @@ impl ScriptModel {
         out.flags.letters = word.len() as u32;
     }
 
+    /// The n-gram log-likelihood of the first [`Params::ngram_letters`]
+    /// letters of `text` under each language of `m`, into `ll`; returns
+    /// how many letters were scored.
+    fn ngram_ll(&self, m: &NgramModel, text: &str, ll: &mut [f32]) -> usize {
+        let mut word: Vec<char> = Vec::with_capacity(32);
+        let mut letters = 0;
+        let mut before = ' ';
+        for ch in text.chars().chain(std::iter::once(' ')) {
+            let lc = if ch.is_ascii() {
+                ch.to_ascii_lowercase()
+            } else {
+                lower(ch)
+            };
+            if is_letter(lc) && !is_mark(lc) {
+                word.push(lc);
+                continue;
+            }
+            if !word.is_empty() {
+                if word.len() > 1 || !(is_glue(before) || is_glue(ch)) {
+                    m.score_word(&word, self.ngram_backoff, ll);
+                    letters += word.len();
+                }
+                word.clear();
+                if letters >= self.ngram_letters {
+                    break;
+                }
+            }
+            before = ch;
+        }
+        letters
+    }
+
     /// Where the evidence so far points to a language of the n-gram model,
     /// the n-gram model decides among its languages (others drop out).
-    fn rescore_ngrams(&self, text: &str, s: &mut [f32]) {
+    fn rescore_ngrams(&self, text: &str, ascii: bool, s: &mut [f32]) {
         let Some((m, cols)) = &self.ngram else {
             return;
         };
@@ -937,33 +1000,21 @@ impl ScriptModel {
         }
         let mut ll = [0f32; 16];
         let ll = &mut ll[..m.codes.len()];
-        let mut word: Vec<char> = Vec::with_capacity(32);
-        let mut letters = 0;
-        // A lone letter glued to digits or symbols ("5h", "{s}", "x-y") is
-        // a unit or markup, not a word.
-        let glue = |c: char| c.is_ascii_digit() || "{}[]<>-_/\\|=+*&^%$#~".contains(c);
-        let mut before = ' ';
-        for ch in text.chars().chain(std::iter::once(' ')) {
-            let lc = if ch.is_ascii() {
-                ch.to_ascii_lowercase()
-            } else {
-                lower(ch)
-            };
-            if is_letter(lc) && !is_mark(lc) {
-                word.push(lc);
-                continue;
+        let letters = self.ngram_ll(m, text, ll);
+        // A text without diacritics may be typed without them: each
+        // language's likelihood is then a mixture of the language as written
+        // and as typed without diacritics (Czech `pujde` for `půjde`), with
+        // the prior [`ASCII_TYPED`] on the second.
+        if let (true, Some(a)) = (ascii, self.ngram_ascii) {
+            let mut folded = [0f32; 16];
+            let folded = &mut folded[..m.codes.len()];
+            self.ngram_ll(a, text, folded);
+            let (p_raw, p_fold) = ((1.0 - ASCII_TYPED).ln(), ASCII_TYPED.ln());
+            for (x, f) in ll.iter_mut().zip(folded.iter()) {
+                let (a, b) = (*x + p_raw, *f + p_fold);
+                let hi = a.max(b);
+                *x = hi + ((a - hi).exp() + (b - hi).exp()).ln();
             }
-            if !word.is_empty() {
-                if word.len() > 1 || !(glue(before) || glue(ch)) {
-                    m.score_word(&word, self.ngram_backoff, ll);
-                    letters += word.len();
-                }
-                word.clear();
-                if letters >= self.ngram_letters {
-                    break;
-                }
-            }
-            before = ch;
         }
         let mut best_ll = vec![f32::NEG_INFINITY; s.len()];
         for (k, &i) in cols.iter().enumerate() {

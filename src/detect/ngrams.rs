@@ -39,10 +39,13 @@ const FLOOR: f32 = -14.0;
 pub(crate) struct NgramModel {
     /// Language codes (ISO 639-1), in column order.
     pub codes: Vec<&'static str>,
-    /// Open-addressing table: (high 32 bits of the hash, row), row =
-    /// u32::MAX for empty. The low bits of the hash pick the slot; a false
+    /// Open-addressing table, in the binary as the generator built it:
+    /// slots of 8 bytes (high 32 bits of the hash, row; little-endian), row
+    /// = u32::MAX for empty. The low bits of the hash pick the slot; a false
     /// match of the high bits on a probe is a 2^-32 chance.
-    slots: Vec<(u32, u32)>,
+    slots: &'static [u8],
+    /// Number of slots.
+    cap: usize,
     /// Rows of `codes.len()` quantized log-probabilities (in the binary).
     values: &'static [u8],
     /// Which table this is (part of the word cache's key).
@@ -51,8 +54,8 @@ pub(crate) struct NgramModel {
 
 /// Most languages in one table.
 const MAX_LANGS: usize = 16;
-/// Languages a cache entry holds (the largest table, Latin, has 9).
-const CACHE_LANGS: usize = 9;
+/// Languages a cache entry holds (the largest tables, Latin, have 12).
+const CACHE_LANGS: usize = 12;
 /// Slots of the per-thread word cache (direct-mapped, 68 bytes each:
 /// 2.2 MB). On bench50, 14 % of lookups missed with 16384 slots (18 % with
 /// 8192); 32768 took `segments_throughput` from 26.7 to 27.6–28.0 MB/s.
@@ -87,7 +90,7 @@ thread_local! {
 
 impl NgramModel {
     fn parse(bytes: &'static [u8], id: u8) -> Self {
-        assert_eq!(&bytes[..4], b"KNG1", "n-gram table header");
+        assert_eq!(&bytes[..4], b"KNG2", "n-gram table header");
         let nlang = bytes[4] as usize;
         assert!(nlang <= MAX_LANGS, "n-gram table with {nlang} languages");
         let mut pos = 5;
@@ -95,25 +98,19 @@ impl NgramModel {
             .map(|k| std::str::from_utf8(&bytes[pos + 2 * k..pos + 2 * k + 2]).unwrap_or("??"))
             .collect();
         pos += 2 * nlang;
-        let n = u32::from_le_bytes(bytes[pos..pos + 4].try_into().unwrap_or_default()) as usize;
-        pos += 4;
-        // Three fifths full: short probe runs, a small table.
-        let cap = (n + n * 2 / 3).max(16);
-        let mut slots = vec![(0u32, u32::MAX); cap];
-        for row in 0..n {
-            let at = pos + 8 * row;
-            let h = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
-            let mut i = home(h, cap);
-            while slots[i].1 != u32::MAX {
-                i = if i + 1 == cap { 0 } else { i + 1 };
-            }
-            slots[i] = ((h >> 32) as u32, row as u32);
-        }
-        pos += 8 * n;
+        let u32_at =
+            |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+        let n = u32_at(pos) as usize;
+        let cap = u32_at(pos + 4) as usize;
+        pos += 8;
+        let slots = &bytes[pos..pos + 8 * cap];
+        pos += 8 * cap;
         let values = &bytes[pos..pos + n * nlang];
+        assert!(cap > n, "n-gram table has an empty slot");
         NgramModel {
             codes,
             slots,
+            cap,
             values,
             id,
         }
@@ -121,11 +118,13 @@ impl NgramModel {
 
     #[inline]
     fn row(&self, h: u64) -> Option<&[u8]> {
-        let cap = self.slots.len();
+        let cap = self.cap;
         let mut i = home(h, cap);
         let fp = (h >> 32) as u32;
         loop {
-            let (k, r) = self.slots[i];
+            let slot = &self.slots[8 * i..8 * i + 8];
+            let k = u32::from_le_bytes([slot[0], slot[1], slot[2], slot[3]]);
+            let r = u32::from_le_bytes([slot[4], slot[5], slot[6], slot[7]]);
             if r == u32::MAX {
                 return None;
             }
@@ -208,6 +207,7 @@ impl NgramModel {
 static LATIN: &[u8] = include_bytes!("data/latin.bin");
 static CYRILLIC: &[u8] = include_bytes!("data/cyrillic.bin");
 static ARABIC: &[u8] = include_bytes!("data/arabic.bin");
+static LATIN_ASCII: &[u8] = include_bytes!("data/latin-ascii.bin");
 
 /// The table for a script (`"latin"`, `"cyrillic"`, `"arabic"`), parsed on
 /// first use.
@@ -224,15 +224,44 @@ pub(crate) fn model(script: super::model::Script) -> Option<&'static NgramModel>
     }
 }
 
-/// Memory of the three tables: their slots plus the rows they read from
-/// the binary (resident once read).
+/// The table for a script's text typed without diacritics, where the
+/// script has one (Latin: the same languages, each n-gram's probability
+/// summed over the n-grams that fold to it, `č` → `c`, `ä` → `a`).
+pub(crate) fn ascii_model(script: super::model::Script) -> Option<&'static NgramModel> {
+    use super::model::Script;
+    static L: OnceLock<NgramModel> = OnceLock::new();
+    match script {
+        Script::Latin => Some(L.get_or_init(|| NgramModel::parse(LATIN_ASCII, 3))),
+        _ => None,
+    }
+}
+
+/// Reads every byte of every table, so that all their pages are resident
+/// (as they become in a long run), for the memory test.
+#[cfg(test)]
+pub(crate) fn touch_tables() -> u64 {
+    use super::model::Script;
+    [Script::Latin, Script::Cyrillic, Script::Arabic]
+        .into_iter()
+        .flat_map(|s| [model(s), ascii_model(s)])
+        .flatten()
+        .map(|m| {
+            let sum = |b: &[u8]| b.iter().step_by(512).map(|&x| x as u64).sum::<u64>();
+            std::hint::black_box(sum(m.slots) + sum(m.values))
+        })
+        .sum()
+}
+
+/// Memory of the tables: their slots and rows, in the binary (resident
+/// once read).
 #[cfg(test)]
 pub(crate) fn table_bytes() -> usize {
     use super::model::Script;
     [Script::Latin, Script::Cyrillic, Script::Arabic]
         .into_iter()
-        .filter_map(model)
-        .map(|m| m.slots.len() * std::mem::size_of::<(u32, u32)>() + m.values.len())
+        .flat_map(|s| [model(s), ascii_model(s)])
+        .flatten()
+        .map(|m| m.slots.len() + m.values.len())
         .sum()
 }
 
