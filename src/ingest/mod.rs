@@ -237,8 +237,11 @@ pub fn read_file_inspect(
             "unsupported file type (expected .txt, .md, .jsonl, .csv or .html)",
         );
     };
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
+    // One open: its handle gives the size (no second look-up of the path)
+    // and then the bytes.
+    let opened = std::fs::File::open(path).and_then(|f| Ok((f.metadata()?.len(), f)));
+    let (size, mut file) = match opened {
+        Ok(x) => x,
         Err(e) => return skip_report(path, format!("unreadable: {e}")),
     };
     if size > opts.max_file_bytes {
@@ -253,10 +256,14 @@ pub fn read_file_inspect(
             ),
         };
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return skip_report(path, format!("unreadable: {e}")),
-    };
+    // Read into room for the whole file and the read that finds its end
+    // (through `take`: `File::read_to_end` would ask for the size again).
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    let mut body = std::io::Read::take(&mut file, u64::MAX);
+    if let Err(e) = std::io::Read::read_to_end(&mut body, &mut bytes) {
+        return skip_report(path, format!("unreadable: {e}"));
+    }
+    drop(file);
     inspect(&bytes);
     let mut forced = opts.encoding;
     if format == Format::Html && forced.is_none() && std::str::from_utf8(&bytes).is_err() {
