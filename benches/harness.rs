@@ -11,6 +11,9 @@
 //! `../shared/bench/generate.py`; every subfolder is indexed, files at the top
 //! level such as `manifest.jsonl` are not):
 //!
+//! * first, every file read once (not timed against anything; the time is
+//!   printed), so that the runs below all start with the corpus in the page
+//!   cache and the first of them does not pay alone for bringing it in;
 //! * `korpus index` end to end (the release binary, as a subprocess) for each
 //!   `--jobs` value: wall time, MB/s of input bytes on disk, docs/s, peak RSS
 //!   (`wait4` rusage of that child);
@@ -492,6 +495,23 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
             .unwrap_or(1)
             .into(),
     );
+
+    // Every file read once before anything is timed, so the first timed run
+    // (--jobs 1) does not pay alone for bringing the corpus into the page
+    // cache; the time is itself a figure (plain reading, one thread).
+    let t = Instant::now();
+    let mut read = 0u64;
+    for f in &corpus.files {
+        read += std::fs::read(f)
+            .map_err(|e| format!("{}: {e}", f.display()))?
+            .len() as u64;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    eprintln!(
+        "read every file once (warm-up, one thread): {secs:.2} s, {:.0} MB/s",
+        mb(read) / secs
+    );
+    json.insert("warmup_read_s".into(), secs.into());
 
     // a. korpus index per --jobs value.
     let mut index_rows = Vec::new();
