@@ -56,9 +56,10 @@ pub(crate) struct NgramModel {
 const MAX_LANGS: usize = 16;
 /// Languages a cache entry holds (the largest tables, Latin, have 12).
 const CACHE_LANGS: usize = 12;
-/// Slots of the per-thread word cache (direct-mapped, 68 bytes each:
-/// 2.2 MB). On bench50, 14 % of lookups missed with 16384 slots (18 % with
-/// 8192); 32768 took `segments_throughput` from 26.7 to 27.6–28.0 MB/s.
+/// Slots of the per-thread word cache (direct-mapped, 80 bytes each since
+/// the Latin tables have 12 languages: 2.6 MB; it was 68 bytes with 9). On
+/// bench50, 14 % of lookups missed with 16384 slots (18 % with 8192); 32768
+/// took `segments_throughput` from 26.7 to 27.6–28.0 MB/s (session 5).
 const CACHE_SLOTS: usize = 32768;
 
 /// A word's log-probabilities per language, as [`NgramModel::score_word`]
