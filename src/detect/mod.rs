@@ -691,12 +691,18 @@ mod tests {
         // In a long run every page of the tables is read sooner or later.
         ngrams::touch_tables();
         let after = rss_kb().unwrap_or(before);
-        // Other tests may have loaded the shared n-gram tables already: then
-        // count them by their size.
+        // Other tests may have loaded the shared n-gram tables and this
+        // thread's caches already: then count them by their sizes (a floor:
+        // the model's own maps come on top).
         let rss = after.saturating_sub(before) as f64 / 1024.0;
-        let tables = ngrams::table_bytes() as f64 / (1024.0 * 1024.0);
-        let mb = rss.max(tables + 1.0);
-        println!("detector model resident memory: {rss:.2} MB (n-gram tables {tables:.2} MB)");
+        let mib = |b: usize| b as f64 / (1024.0 * 1024.0);
+        let tables = mib(ngrams::table_bytes());
+        let caches = mib(ngrams::cache_bytes() + m.memo_bytes() + segment::line_cache_bytes());
+        let mb = rss.max(tables + caches);
+        println!(
+            "detector model resident memory: {rss:.2} MB (n-gram tables {tables:.2} MB, \
+             per-thread caches {caches:.2} MB)"
+        );
         assert!(mb < 20.0, "{mb} MB");
     }
 

@@ -1192,6 +1192,21 @@ impl Model {
     }
 
     /// The model for a script, if we have one.
+    /// Bytes of one thread's first-stage word memos, one per script, once
+    /// each has been used (for the memory test).
+    #[cfg(test)]
+    pub(crate) fn memo_bytes(&self) -> usize {
+        [&self.latin, &self.cyrillic, &self.arabic]
+            .iter()
+            .map(|m| {
+                MEMO_SLOTS
+                    * (std::mem::size_of::<MemoKey>()
+                        + std::mem::size_of::<Flags>()
+                        + 4 * m.codes.len())
+            })
+            .sum()
+    }
+
     pub fn for_script(&self, script: Script) -> Option<&ScriptModel> {
         match script {
             Script::Latin => Some(&self.latin),

@@ -253,6 +253,12 @@ pub(crate) fn touch_tables() -> u64 {
         .sum()
 }
 
+/// Bytes of one thread's word cache (for the memory test).
+#[cfg(test)]
+pub(crate) fn cache_bytes() -> usize {
+    CACHE_SLOTS * std::mem::size_of::<CacheEntry>()
+}
+
 /// Memory of the tables: their slots and rows, in the binary (resident
 /// once read).
 #[cfg(test)]

@@ -111,6 +111,12 @@ thread_local! {
         std::cell::RefCell::new(vec![None; LINE_SLOTS]);
 }
 
+/// Bytes of one thread's line cache (for the memory test).
+#[cfg(test)]
+pub(crate) fn line_cache_bytes() -> usize {
+    LINE_SLOTS * std::mem::size_of::<Option<Cached>>()
+}
+
 /// `detect()` of `text`, through [`LINE_CACHE`].
 fn cached(det: &Detector, text: &str, detect: impl FnOnce() -> Detection) -> Detection {
     if text.len() < LINE_MIN_BYTES {
