@@ -429,11 +429,11 @@ mod tests {
         );
     }
 
-    /// Non-targets whose 1 % target is not met yet (see the README):
-    /// Czech without diacritics, the Latin, German and English lines of the
-    /// Czech file, and one templated Serbian line that is as Slovenian as
-    /// it is Serbian.
-    const NON_TARGETS_UNMET: &[&str] = &["cs", "sr"];
+    /// Non-targets whose 1 % target is not met yet (see the README): the
+    /// German, English and Latin lines of the Czech file, names and
+    /// abbreviations, and short Czech that is as good Slovenian (1.3 %).
+    /// Serbian met it in session 7 (0.3 %) and is checked again.
+    const NON_TARGETS_UNMET: &[&str] = &["cs"];
 
     /// Asserts that non-targets (all of them, or all but
     /// [`NON_TARGETS_UNMET`]) come out as a target at most 1 % of the time.
