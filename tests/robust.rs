@@ -586,7 +586,23 @@ fn large_files_are_streamed_in_parts_and_rerun_is_incremental() {
         .unwrap();
     assert!(s.documents > 5, "{s:?}");
     assert_eq!(s.documents as usize, s.documents_added);
-    let again = korpus::index::write::index_paths(&idx, &[f], &opts, &|_, _| {}).unwrap();
+    // The first run's writer lock is an flock on an open file. A `korpus`
+    // child that a parallel test forks at that moment shares the open file
+    // until it execs, so the lock can outlive the first run by a moment
+    // (seen once in a CI run): retry for up to a second.
+    let again = (0..50)
+        .map(|_| {
+            korpus::index::write::index_paths(&idx, std::slice::from_ref(&f), &opts, &|_, _| {})
+        })
+        .find(|r| {
+            let locked = matches!(r, Err(korpus::Error::Locked(..)));
+            if locked {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            !locked
+        })
+        .expect("the index lock is released within a second")
+        .unwrap();
     assert_eq!(again.files_unchanged, 1);
     assert_eq!(again.documents, s.documents);
     let o = run(t.cmd(&["check"]));
