@@ -246,7 +246,7 @@ pub fn read_file_inspect(
     };
     if size > opts.max_file_bytes {
         return match format {
-            Format::Text | Format::Jsonl => stream_file(path, format, opts, sink),
+            Format::Text | Format::Jsonl => stream_file(path, file, format, opts, sink),
             Format::Csv | Format::Html => skip_report(
                 path,
                 format!(
@@ -316,18 +316,16 @@ const BLOCK: usize = 64 * 1024;
 /// Bytes at the start of a streamed file used to detect its encoding.
 const SNIFF_BYTES: usize = 1 << 20;
 
-/// Stream a large text or JSONL file: detect the encoding on its first MiB,
-/// decode block by block, and emit text parts / JSONL records as they fill.
+/// Stream a large text or JSONL file (`file`, open at its start): detect the
+/// encoding on its first MiB, decode block by block, and emit text parts /
+/// JSONL records as they fill.
 fn stream_file(
     path: &Path,
+    mut file: std::fs::File,
     format: Format,
     opts: &IngestOptions,
     sink: &mut dyn FnMut(Document),
 ) -> FileReport {
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return skip_report(path, format!("unreadable: {e}")),
-    };
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     if let Err(e) = (&mut file).take(SNIFF_BYTES as u64).read_to_end(&mut head) {
         return skip_report(path, format!("unreadable: {e}"));
