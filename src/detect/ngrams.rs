@@ -237,15 +237,21 @@ pub(crate) fn ascii_model(script: super::model::Script) -> Option<&'static Ngram
     }
 }
 
-/// Reads every byte of every table, so that all their pages are resident
-/// (as they become in a long run), for the memory test.
+/// Every table, plain and folded.
 #[cfg(test)]
-pub(crate) fn touch_tables() -> u64 {
+fn all_models() -> impl Iterator<Item = &'static NgramModel> {
     use super::model::Script;
     [Script::Latin, Script::Cyrillic, Script::Arabic]
         .into_iter()
         .flat_map(|s| [model(s), ascii_model(s)])
         .flatten()
+}
+
+/// Reads every byte of every table, so that all their pages are resident
+/// (as they become in a long run), for the memory test.
+#[cfg(test)]
+pub(crate) fn touch_tables() -> u64 {
+    all_models()
         .map(|m| {
             let sum = |b: &[u8]| b.iter().step_by(512).map(|&x| x as u64).sum::<u64>();
             std::hint::black_box(sum(m.slots) + sum(m.values))
@@ -263,13 +269,7 @@ pub(crate) fn cache_bytes() -> usize {
 /// once read).
 #[cfg(test)]
 pub(crate) fn table_bytes() -> usize {
-    use super::model::Script;
-    [Script::Latin, Script::Cyrillic, Script::Arabic]
-        .into_iter()
-        .flat_map(|s| [model(s), ascii_model(s)])
-        .flatten()
-        .map(|m| m.slots.len() + m.values.len())
-        .sum()
+    all_models().map(|m| m.slots.len() + m.values.len()).sum()
 }
 
 #[cfg(test)]
