@@ -4,7 +4,7 @@
 //! cargo bench --bench harness -- /tmp/bench200            # full run
 //! cargo bench --bench harness -- /tmp/bench5 --smoke      # CI smoke (~5 MB corpus)
 //! cargo bench --bench harness -- CORPUS [--jobs 1,2] [--json FILE] [--rounds N]
-//!                                       [--queries N] [--keep DIR]
+//!                                       [--index-rounds N] [--queries N] [--keep DIR]
 //! ```
 //!
 //! In one invocation, on the corpus folder CORPUS (as written by
@@ -21,6 +21,12 @@
 //!   one TEXT field, lossy UTF-8, one document per file, same writer heap) with
 //!   the largest `--jobs` value, in a child process of this harness (so its RSS
 //!   is measured the same way); ratio korpus/baseline throughput;
+//! * the indexing runs go in `--index-rounds` alternating rounds (default 3;
+//!   1 with `--smoke`): each round runs every `--jobs` value, then the
+//!   baseline. The table shows each configuration's run of median wall time
+//!   (peak RSS: the highest of its runs); each ratio is computed within each
+//!   round, and the median of the rounds is reported (this machine's speed
+//!   drifts by 10–30 % over minutes);
 //! * search latency p50/p99 in-process through `KorpusIndex::search`, for
 //!   single-term, two-term and phrase queries drawn deterministically from
 //!   documents of each language, after a warm-up round;
@@ -74,6 +80,8 @@ struct Config {
     json: Option<PathBuf>,
     smoke: bool,
     rounds: usize,
+    /// Alternating rounds of the indexing runs.
+    index_rounds: usize,
     queries_per_kind: usize,
     keep: Option<PathBuf>,
 }
@@ -84,6 +92,7 @@ fn parse_args(args: &[String]) -> Res<Config> {
     let mut json = None;
     let mut smoke = false;
     let mut rounds = None;
+    let mut index_rounds = None;
     let mut queries = None;
     let mut keep = None;
     let mut it = args.iter();
@@ -118,6 +127,15 @@ fn parse_args(args: &[String]) -> Res<Config> {
                         .map_err(|e| format!("--rounds: {e}"))?,
                 )
             }
+            "--index-rounds" => {
+                let n: usize = value("--index-rounds")?
+                    .parse()
+                    .map_err(|e| format!("--index-rounds: {e}"))?;
+                if n == 0 {
+                    return Err("--index-rounds: at least 1".into());
+                }
+                index_rounds = Some(n);
+            }
             "--queries" => {
                 queries = Some(
                     value("--queries")?
@@ -127,7 +145,7 @@ fn parse_args(args: &[String]) -> Res<Config> {
             }
             "--keep" => keep = Some(PathBuf::from(value("--keep")?)),
             "-h" | "--help" => {
-                println!("usage: cargo bench --bench harness -- CORPUS [--smoke] [--jobs 1,2] [--json FILE] [--rounds N] [--queries N] [--keep DIR]");
+                println!("usage: cargo bench --bench harness -- CORPUS [--smoke] [--jobs 1,2] [--json FILE] [--rounds N] [--index-rounds N] [--queries N] [--keep DIR]");
                 std::process::exit(0);
             }
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
@@ -152,6 +170,7 @@ fn parse_args(args: &[String]) -> Res<Config> {
         json,
         smoke,
         rounds: rounds.unwrap_or(if smoke { 1 } else { 5 }),
+        index_rounds: index_rounds.unwrap_or(if smoke { 1 } else { 3 }),
         queries_per_kind: queries.unwrap_or(if smoke { 4 } else { 20 }),
         keep,
     })
@@ -293,6 +312,81 @@ fn scan(corpus: &Path) -> Res<Corpus> {
 }
 
 // ---------------------------------------------------------------- baseline
+
+/// One `korpus index` run into `dir`: a row of the indexing table.
+fn index_korpus(bin: &Path, corpus: &Corpus, jobs: usize, dir: &Path) -> Res<serde_json::Value> {
+    let m = measure(
+        Command::new(bin)
+            .arg("index")
+            .args(&corpus.roots)
+            .args(["--jobs", &jobs.to_string(), "--json", "--index"])
+            .arg(dir),
+    )?;
+    if m.status != 0 && m.status != 3 {
+        return Err(format!(
+            "korpus index --jobs {jobs} failed (exit {}): {}",
+            m.status,
+            m.stderr.trim()
+        ));
+    }
+    let summary: serde_json::Value = m
+        .stdout
+        .lines()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .ok_or_else(|| format!("korpus index printed no JSON summary: {}", m.stdout))?;
+    let docs = summary["documents"].as_u64().unwrap_or(0);
+    let secs = m.wall.as_secs_f64();
+    Ok(serde_json::json!({
+        "what": format!("korpus index --jobs {jobs}"),
+        "jobs": jobs,
+        "wall_s": secs,
+        "cpu_s": m.cpu.as_secs_f64(),
+        "mb_per_s": mb(corpus.bytes) / secs,
+        "docs": docs,
+        "docs_per_s": docs as f64 / secs,
+        "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
+        "index_mb": mb(dir_size(dir)),
+        "files_skipped": summary["files_skipped"],
+    }))
+}
+
+/// One baseline run (this binary as `--baseline-child`) into `dir`.
+fn index_baseline(
+    exe: &Path,
+    corpus: &Corpus,
+    list: &Path,
+    jobs: usize,
+    dir: &Path,
+) -> Res<serde_json::Value> {
+    let m = measure(
+        Command::new(exe)
+            .arg("--baseline-child")
+            .arg(dir)
+            .arg(list)
+            .arg(jobs.to_string()),
+    )?;
+    if m.status != 0 {
+        return Err(format!("baseline failed: {}", m.stderr.trim()));
+    }
+    let docs: u64 = m
+        .stdout
+        .trim()
+        .strip_prefix("docs=")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let secs = m.wall.as_secs_f64();
+    Ok(serde_json::json!({
+        "what": format!("plain tantivy --jobs {jobs}"),
+        "jobs": jobs,
+        "wall_s": secs,
+        "cpu_s": m.cpu.as_secs_f64(),
+        "mb_per_s": mb(corpus.bytes) / secs,
+        "docs": docs,
+        "docs_per_s": docs as f64 / secs,
+        "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
+        "index_mb": mb(dir_size(dir)),
+    }))
+}
 
 /// Child mode: `--baseline-child INDEX_DIR FILE_LIST JOBS`. Prints `docs=N`.
 fn baseline_child(args: &[String]) -> Res<()> {
@@ -513,53 +607,11 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     );
     json.insert("warmup_read_s".into(), secs.into());
 
-    // a. korpus index per --jobs value.
-    let mut index_rows = Vec::new();
-    let mut last_index = None;
-    for &jobs in &cfg.jobs {
-        let dir = work.join(format!("korpus-j{jobs}"));
-        eprintln!("korpus index --jobs {jobs} ...");
-        let m = measure(
-            Command::new(bin)
-                .arg("index")
-                .args(&corpus.roots)
-                .args(["--jobs", &jobs.to_string(), "--json", "--index"])
-                .arg(&dir),
-        )?;
-        if m.status != 0 && m.status != 3 {
-            return Err(format!(
-                "korpus index --jobs {jobs} failed (exit {}): {}",
-                m.status,
-                m.stderr.trim()
-            ));
-        }
-        let summary: serde_json::Value = m
-            .stdout
-            .lines()
-            .find_map(|l| serde_json::from_str(l).ok())
-            .ok_or_else(|| format!("korpus index printed no JSON summary: {}", m.stdout))?;
-        let docs = summary["documents"].as_u64().unwrap_or(0);
-        let secs = m.wall.as_secs_f64();
-        index_rows.push(serde_json::json!({
-            "what": format!("korpus index --jobs {jobs}"),
-            "jobs": jobs,
-            "wall_s": secs,
-            "cpu_s": m.cpu.as_secs_f64(),
-            "mb_per_s": mb(corpus.bytes) / secs,
-            "docs": docs,
-            "docs_per_s": docs as f64 / secs,
-            "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
-            "index_mb": mb(dir_size(&dir)),
-            "files_skipped": summary["files_skipped"],
-        }));
-        if let Some(prev) = last_index.replace(dir) {
-            let _ = std::fs::remove_dir_all(prev);
-        }
-    }
-    let index_dir = last_index.expect("at least one --jobs value");
+    // a, b. korpus index per --jobs value, then the baseline (plain tantivy
+    // with the largest --jobs value), in alternating rounds: drift of the
+    // machine over a minute then touches every configuration alike, and each
+    // round gives its own ratios.
     let max_jobs = *cfg.jobs.last().expect("jobs");
-
-    // b. baseline: plain tantivy, same files, max jobs.
     let list = work.join("files.txt");
     let listing: String = corpus
         .files
@@ -567,38 +619,47 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
         .map(|p| format!("{}\n", p.display()))
         .collect();
     std::fs::write(&list, listing).map_err(|e| e.to_string())?;
-    let bdir = work.join("baseline");
-    eprintln!("baseline (plain tantivy) --jobs {max_jobs} ...");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let m = measure(
-        Command::new(exe)
-            .arg("--baseline-child")
-            .arg(&bdir)
-            .arg(&list)
-            .arg(max_jobs.to_string()),
-    )?;
-    if m.status != 0 {
-        return Err(format!("baseline failed: {}", m.stderr.trim()));
+    let mut runs: Vec<Vec<serde_json::Value>> = vec![Vec::new(); cfg.jobs.len() + 1];
+    let index_dir = work.join(format!("korpus-j{max_jobs}"));
+    for round in 0..cfg.index_rounds {
+        for (k, &jobs) in cfg.jobs.iter().enumerate() {
+            let dir = work.join(format!("korpus-j{jobs}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            eprintln!("round {}: korpus index --jobs {jobs} ...", round + 1);
+            runs[k].push(index_korpus(bin, corpus, jobs, &dir)?);
+            if jobs != max_jobs {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+        }
+        let bdir = work.join("baseline");
+        eprintln!(
+            "round {}: baseline (plain tantivy) --jobs {max_jobs} ...",
+            round + 1
+        );
+        runs[cfg.jobs.len()].push(index_baseline(&exe, corpus, &list, max_jobs, &bdir)?);
+        let _ = std::fs::remove_dir_all(&bdir);
     }
-    let bdocs: u64 = m
-        .stdout
-        .trim()
-        .strip_prefix("docs=")
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let bsecs = m.wall.as_secs_f64();
-    let baseline = serde_json::json!({
-        "what": format!("plain tantivy --jobs {max_jobs}"),
-        "jobs": max_jobs,
-        "wall_s": bsecs,
-        "cpu_s": m.cpu.as_secs_f64(),
-        "mb_per_s": mb(corpus.bytes) / bsecs,
-        "docs": bdocs,
-        "docs_per_s": bdocs as f64 / bsecs,
-        "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
-        "index_mb": mb(dir_size(&bdir)),
-    });
-    let _ = std::fs::remove_dir_all(&bdir);
+    // Per configuration: the run of median wall time, with the peak RSS of
+    // all its runs and every run's wall time.
+    let summarize = |rows: &[serde_json::Value]| -> serde_json::Value {
+        let wall = |r: &serde_json::Value| r["wall_s"].as_f64().unwrap_or(f64::NAN);
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| wall(&rows[a]).total_cmp(&wall(&rows[b])));
+        let mut out = rows[order[order.len() / 2]].clone();
+        let rss = rows
+            .iter()
+            .filter_map(|r| r["peak_rss_mb"].as_f64())
+            .fold(0.0, f64::max);
+        out["peak_rss_mb"] = rss.into();
+        out["runs_wall_s"] = rows.iter().map(wall).collect::<Vec<_>>().into();
+        out
+    };
+    let index_rows: Vec<serde_json::Value> = runs[..cfg.jobs.len()]
+        .iter()
+        .map(|r| summarize(r))
+        .collect();
+    let baseline = summarize(&runs[cfg.jobs.len()]);
 
     // c. search latency, in-process.
     eprintln!("search latency ...");
@@ -694,24 +755,44 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
         }
     }
 
-    // e. ratios.
-    let tput = |jobs: usize| {
-        index_rows
+    // e. ratios, per round (runs of the same round are minutes apart at
+    // most), then their median.
+    let per_round = |a: usize, b: usize| -> Vec<f64> {
+        // Throughput of b over a = wall of a over wall of b.
+        runs[a]
             .iter()
-            .find(|r| r["jobs"] == jobs)
-            .and_then(|r| r["mb_per_s"].as_f64())
+            .zip(&runs[b])
+            .map(|(x, y)| {
+                x["wall_s"].as_f64().unwrap_or(f64::NAN) / y["wall_s"].as_f64().unwrap_or(f64::NAN)
+            })
+            .collect()
+    };
+    let median = |mut v: Vec<f64>| -> f64 {
+        v.sort_by(|a, b| a.total_cmp(b));
+        if v.is_empty() {
+            f64::NAN
+        } else if v.len() % 2 == 1 {
+            v[v.len() / 2]
+        } else {
+            (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
+        }
     };
     let mut ratios = serde_json::Map::new();
-    if let Some(k) = tput(max_jobs) {
+    let mut ratio_runs = serde_json::Map::new();
+    let kmax = cfg.jobs.len() - 1;
+    let r = per_round(cfg.jobs.len(), kmax);
+    ratios.insert(
+        format!("korpus_over_baseline_j{max_jobs}"),
+        median(r.clone()).into(),
+    );
+    ratio_runs.insert(format!("korpus_over_baseline_j{max_jobs}"), r.into());
+    if max_jobs > 1 && cfg.jobs[0] == 1 {
+        let r = per_round(0, kmax);
         ratios.insert(
-            format!("korpus_over_baseline_j{max_jobs}"),
-            (k / baseline["mb_per_s"].as_f64().unwrap_or(f64::NAN)).into(),
+            format!("speedup_j1_to_j{max_jobs}"),
+            median(r.clone()).into(),
         );
-    }
-    if max_jobs > 1 {
-        if let (Some(a), Some(b)) = (tput(1), tput(max_jobs)) {
-            ratios.insert(format!("speedup_j1_to_j{max_jobs}"), (b / a).into());
-        }
+        ratio_runs.insert(format!("speedup_j1_to_j{max_jobs}"), r.into());
     }
     let load_end = load();
 
@@ -749,7 +830,20 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     }
     println!();
     for (k, v) in &ratios {
-        println!("{k}: {:.2}", v.as_f64().unwrap_or(f64::NAN));
+        let each: Vec<String> = ratio_runs[k]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| format!("{:.2}", x.as_f64().unwrap_or(f64::NAN)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        println!(
+            "{k}: {:.2} (median of {} rounds: {})",
+            v.as_f64().unwrap_or(f64::NAN),
+            each.len(),
+            each.join(", ")
+        );
     }
     println!();
     println!(
@@ -807,6 +901,8 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     json.insert("index".into(), index_rows.into());
     json.insert("baseline".into(), baseline);
     json.insert("ratios".into(), ratios.into());
+    json.insert("ratios_per_round".into(), ratio_runs.into());
+    json.insert("index_rounds".into(), cfg.index_rounds.into());
     json.insert("search".into(), search_rows.into());
     json.insert("search_zero_hit_queries".into(), zero_hits.into());
     json.insert("commands".into(), cmd_rows.into());
