@@ -172,37 +172,74 @@ impl NgramModel {
     }
 
     /// The log-probability of `word`'s letters, per language, into `ll`.
+    ///
+    /// The tables are megabytes, so nearly every probe of a word missing
+    /// from the word cache is a cache miss; the probes of one word do not
+    /// depend on each other. So the letters go in blocks, in three passes:
+    /// hash every n-gram and prefetch its slot; find the rows and prefetch
+    /// them; then add up. The result is that of probing letter by letter.
     fn word_ll(&self, word: &[char], backoff: f32, ll: &mut [f32]) {
+        const BLOCK: usize = 16;
         let n = self.codes.len();
-        let mut rows: [Option<&[u8]>; MAX_ORDER] = [None; MAX_ORDER];
-        for i in 0..word.len() {
-            // rows[k] = the (k+1)-gram ending at i, as long as each shorter
-            // one is in the table.
-            let mut h = SEED;
-            let mut avail = 0;
-            for k in 0..MAX_ORDER.min(i + 1) {
-                h = step(h, word[i - k]);
-                match self.row(h) {
-                    Some(r) => {
-                        rows[k] = Some(r);
-                        avail = k + 1;
-                    }
-                    None => break,
+        for from in (0..word.len()).step_by(BLOCK) {
+            let to = (from + BLOCK).min(word.len());
+            let mut hashes = [[0u64; MAX_ORDER]; BLOCK];
+            for i in from..to {
+                let mut h = SEED;
+                for k in 0..MAX_ORDER.min(i + 1) {
+                    h = step(h, word[i - k]);
+                    hashes[i - from][k] = h;
+                    prefetch(&self.slots[8 * home(h, self.cap)]);
                 }
             }
-            for (l, o) in ll.iter_mut().enumerate().take(n) {
-                let mut lp = FLOOR;
-                for k in (0..avail).rev() {
-                    let v = rows[k].map_or(255, |r| r[l]);
-                    if v != 255 {
-                        lp = -(v as f32) * 0.1 - backoff * (avail - 1 - k) as f32;
-                        break;
+            // rows[i][k] = the (k+1)-gram ending at i, as long as each
+            // shorter one is in the table; avail[i] of them.
+            let mut rows: [[&[u8]; MAX_ORDER]; BLOCK] = [[&[]; MAX_ORDER]; BLOCK];
+            let mut avail = [0usize; BLOCK];
+            for i in from..to {
+                for k in 0..MAX_ORDER.min(i + 1) {
+                    match self.row(hashes[i - from][k]) {
+                        Some(r) => {
+                            prefetch(&r[0]);
+                            rows[i - from][k] = r;
+                            avail[i - from] = k + 1;
+                        }
+                        None => break,
                     }
                 }
-                *o += lp;
+            }
+            for (rows, &avail) in rows.iter().zip(&avail).take(to - from) {
+                for (l, o) in ll.iter_mut().enumerate().take(n) {
+                    let mut lp = FLOOR;
+                    for k in (0..avail).rev() {
+                        let v = rows[k][l];
+                        if v != 255 {
+                            lp = -(v as f32) * 0.1 - backoff * (avail - 1 - k) as f32;
+                            break;
+                        }
+                    }
+                    *o += lp;
+                }
             }
         }
     }
+}
+
+/// Hint the CPU to bring the cache line of `x` in (no effect on results).
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it reads nothing and cannot
+    // fault, and the pointer comes from a reference.
+    #[allow(unused_unsafe)]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch(
+            x as *const T as *const i8,
+            core::arch::x86_64::_MM_HINT_T0,
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 static LATIN: &[u8] = include_bytes!("data/latin.bin");
