@@ -944,7 +944,11 @@ impl ScriptModel {
     /// letters of `text` under each language of `m`, into `ll`; returns
     /// how many letters were scored.
     fn ngram_ll(&self, m: &NgramModel, text: &str, ll: &mut [f32]) -> usize {
-        let mut word: Vec<char> = Vec::with_capacity(32);
+        // The words to score, then scored together (see
+        // [`NgramModel::score_words`]).
+        let mut chars: Vec<char> = Vec::with_capacity(self.ngram_letters + 32);
+        let mut ends: Vec<usize> = Vec::with_capacity(32);
+        let mut start = 0;
         let mut letters = 0;
         let mut before = ' ';
         for ch in text.chars().chain(std::iter::once(' ')) {
@@ -954,21 +958,25 @@ impl ScriptModel {
                 lower(ch)
             };
             if is_letter(lc) && !is_mark(lc) {
-                word.push(lc);
+                chars.push(lc);
                 continue;
             }
-            if !word.is_empty() {
-                if word.len() > 1 || !(is_glue(before) || is_glue(ch)) {
-                    m.score_word(&word, self.ngram_backoff, ll);
-                    letters += word.len();
+            if chars.len() > start {
+                let len = chars.len() - start;
+                if len > 1 || !(is_glue(before) || is_glue(ch)) {
+                    ends.push(chars.len());
+                    start = chars.len();
+                    letters += len;
+                } else {
+                    chars.truncate(start);
                 }
-                word.clear();
                 if letters >= self.ngram_letters {
                     break;
                 }
             }
             before = ch;
         }
+        m.score_words(&chars, &ends, self.ngram_backoff, ll);
         letters
     }
 

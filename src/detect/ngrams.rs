@@ -141,34 +141,61 @@ impl NgramModel {
     /// Adds the log-probability of `word`'s letters (lowercase) to `out`
     /// (one entry per language).
     pub fn score_word(&self, word: &[char], backoff: f32, out: &mut [f32]) {
+        self.score_words(word, &[word.len()], backoff, out);
+    }
+
+    /// [`NgramModel::score_word`] of each word of `chars` in turn, where
+    /// word `i` ends at `ends[i]` (and starts where the one before ended).
+    /// The words' cache slots are prefetched first: each is likely a cache
+    /// miss, and they do not depend on each other. The sums are made in the
+    /// same order as word by word, so the result is the same.
+    pub fn score_words(&self, chars: &[char], ends: &[usize], backoff: f32, out: &mut [f32]) {
         let n = self.codes.len();
-        let mut ll = [0f32; MAX_LANGS];
-        let key = WordKey::of(word).filter(|_| n <= CACHE_LANGS);
-        if let Some(key) = key {
-            let slot =
-                word.iter().fold(SEED ^ self.id as u64, |h, &c| step(h, c)) as usize % CACHE_SLOTS;
-            WORD_CACHE.with(|cache| {
-                let mut cache = cache.borrow_mut();
-                let e = &mut cache[slot];
-                if e.id == self.id && e.backoff == backoff.to_bits() && e.word == key {
-                    ll[..n].copy_from_slice(&e.ll[..n]);
-                } else {
-                    self.word_ll(word, backoff, &mut ll[..n]);
-                    *e = CacheEntry {
-                        id: self.id,
-                        backoff: backoff.to_bits(),
-                        word: key,
-                        ll: [0.0; CACHE_LANGS],
-                    };
-                    e.ll[..n].copy_from_slice(&ll[..n]);
+        let cached = n <= CACHE_LANGS;
+        let slot_of = |word: &[char]| {
+            word.iter().fold(SEED ^ self.id as u64, |h, &c| step(h, c)) as usize % CACHE_SLOTS
+        };
+        let words = || {
+            ends.iter().scan(0, |from, &to| {
+                let w = &chars[*from..to];
+                *from = to;
+                Some(w)
+            })
+        };
+        WORD_CACHE.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cached {
+                for w in words() {
+                    prefetch(&cache[slot_of(w)]);
                 }
-            });
-        } else {
-            self.word_ll(word, backoff, &mut ll[..n]);
-        }
-        for (o, x) in out.iter_mut().zip(&ll[..n]) {
-            *o += x;
-        }
+            }
+            let mut ll = [0f32; MAX_LANGS];
+            for word in words() {
+                let ll = &mut ll[..n];
+                ll.fill(0.0);
+                match WordKey::of(word).filter(|_| cached) {
+                    Some(key) => {
+                        let e = &mut cache[slot_of(word)];
+                        if e.id == self.id && e.backoff == backoff.to_bits() && e.word == key {
+                            ll.copy_from_slice(&e.ll[..n]);
+                        } else {
+                            self.word_ll(word, backoff, ll);
+                            *e = CacheEntry {
+                                id: self.id,
+                                backoff: backoff.to_bits(),
+                                word: key,
+                                ll: [0.0; CACHE_LANGS],
+                            };
+                            e.ll[..n].copy_from_slice(ll);
+                        }
+                    }
+                    None => self.word_ll(word, backoff, ll),
+                }
+                for (o, x) in out.iter_mut().zip(ll.iter()) {
+                    *o += x;
+                }
+            }
+        });
     }
 
     /// The log-probability of `word`'s letters, per language, into `ll`.
