@@ -140,6 +140,7 @@ impl NgramModel {
 
     /// Adds the log-probability of `word`'s letters (lowercase) to `out`
     /// (one entry per language).
+    #[cfg(test)]
     pub fn score_word(&self, word: &[char], backoff: f32, out: &mut [f32]) {
         self.score_words(word, &[word.len()], backoff, out);
     }

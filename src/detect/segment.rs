@@ -177,10 +177,16 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
         let line_det = cached(det, &text[ls..le], || {
             det.detect_counted(&text[ls..le], counts)
         });
-        let sents = sentences(text, ls, le);
         // A line detected with high confidence is one language: checking its
-        // sentences again would double the cost of detection for nothing.
-        if sents.len() < 2 || n < 2 * SENTENCE_LETTERS || line_det.confidence >= CONFIDENT_LINE {
+        // sentences again would double the cost of detection for nothing
+        // (nor are they split then).
+        let whole = n < 2 * SENTENCE_LETTERS || line_det.confidence >= CONFIDENT_LINE;
+        let sents = if whole {
+            Vec::new()
+        } else {
+            sentences(text, ls, le)
+        };
+        if whole || sents.len() < 2 {
             units.push(Unit {
                 start: ls,
                 end: le,
