@@ -405,11 +405,21 @@ impl MemoKey {
     };
 }
 
+/// A memo slot's key and flags: 64 bytes, one cache line, so a lookup
+/// reads one line for both (and one or two for the scores).
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Head {
+    key: MemoKey,
+    flags: Flags,
+}
+const _: () = assert!(std::mem::size_of::<Head>() == 64);
+
 /// One script's word memo: per slot a key, flags and `stride` scores.
 struct Memo {
     stride: usize,
-    keys: Vec<MemoKey>,
-    flags: Vec<Flags>,
+    /// Key and flags of a slot, in one cache line.
+    heads: Vec<Head>,
     deltas: Vec<f32>,
 }
 
@@ -417,8 +427,13 @@ impl Memo {
     fn new(stride: usize) -> Memo {
         Memo {
             stride,
-            keys: vec![MemoKey::EMPTY; MEMO_SLOTS],
-            flags: vec![Flags::default(); MEMO_SLOTS],
+            heads: vec![
+                Head {
+                    key: MemoKey::EMPTY,
+                    flags: Flags::default(),
+                };
+                MEMO_SLOTS
+            ],
             deltas: vec![0.0; MEMO_SLOTS * stride],
         }
     }
@@ -796,16 +811,17 @@ impl ScriptModel {
                     } else if key.word.fits() {
                         let slot = hash as usize % MEMO_SLOTS;
                         let d = &mut memo.deltas[slot * n..slot * n + n];
-                        if memo.keys[slot] != key {
+                        let head = &mut memo.heads[slot];
+                        if head.key != key {
                             self.word_score(&word, script, &mut one);
                             d.copy_from_slice(&one.deltas[..n]);
-                            memo.flags[slot] = one.flags;
-                            memo.keys[slot] = key;
+                            head.flags = one.flags;
+                            head.key = key;
                         }
                         for (x, d) in s.iter_mut().zip(d.iter()) {
                             *x += d;
                         }
-                        seen.add(&memo.flags[slot]);
+                        seen.add(&head.flags);
                     } else {
                         self.word_score(&word, script, &mut one);
                         for (x, d) in s.iter_mut().zip(&one.deltas[..n]) {
@@ -1208,9 +1224,7 @@ impl Model {
             .iter()
             .map(|m| {
                 MEMO_SLOTS
-                    * (std::mem::size_of::<MemoKey>()
-                        + std::mem::size_of::<Flags>()
-                        + 4 * m.codes.len())
+                    * (std::mem::size_of::<Head>() + 4 * m.codes.len())
             })
             .sum()
     }
