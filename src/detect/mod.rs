@@ -91,7 +91,8 @@ impl PartialEq for WordKey {
             u64::from_ne_bytes(b[8 * i..8 * i + 8].try_into().expect("8 bytes"))
         };
         let (a, b) = (&self.bytes, &other.bytes);
-        self.len == other.len && ((w(a, 0) ^ w(b, 0)) | (w(a, 1) ^ w(b, 1)) | (w(a, 2) ^ w(b, 2))) == 0
+        self.len == other.len
+            && ((w(a, 0) ^ w(b, 0)) | (w(a, 1) ^ w(b, 1)) | (w(a, 2) ^ w(b, 2))) == 0
     }
 }
 

@@ -391,6 +391,15 @@ impl Seen {
     }
 }
 
+/// A word of [`ScriptModel::score`] not yet looked up: its memo slot
+/// (`None`: too long for a key), key, and the trigram across the gap after
+/// it, once the next word has begun.
+struct Pending {
+    slot: Option<usize>,
+    key: MemoKey,
+    trigram_after: Option<u64>,
+}
+
 /// A memoized word: the model, and the word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct MemoKey {
@@ -780,6 +789,45 @@ impl ScriptModel {
                 Some(m) if m.stride == n => m,
                 other => other.insert(Memo::new(n)),
             };
+            // Each word is looked up one word late: its memo slot is
+            // prefetched when the word ends and read when the next one ends,
+            // so the likely cache miss overlaps the next word's letters. The
+            // trigram across the gap after a pending word waits with it, so
+            // every sum is made in the order of the text: the scores are
+            // exactly those of looking each word up at once.
+            let mut pending: Option<Pending> = None;
+            let mut pword: Vec<char> = Vec::with_capacity(32);
+            let mut settle =
+                |p: Pending, word: &[char], memo: &mut Memo, s: &mut [f32], seen: &mut Seen| {
+                    match p.slot {
+                        Some(slot) => {
+                            let d = &mut memo.deltas[slot * n..slot * n + n];
+                            let head = &mut memo.heads[slot];
+                            if head.key != p.key {
+                                self.word_score(word, script, &mut one);
+                                d.copy_from_slice(&one.deltas[..n]);
+                                head.flags = one.flags;
+                                head.key = p.key;
+                            }
+                            for (x, d) in s.iter_mut().zip(d.iter()) {
+                                *x += d;
+                            }
+                            seen.add(&head.flags);
+                        }
+                        None => {
+                            self.word_score(word, script, &mut one);
+                            for (x, d) in s.iter_mut().zip(&one.deltas[..n]) {
+                                *x += d;
+                            }
+                            seen.add(&one.flags);
+                        }
+                    }
+                    if let Some(t) = p.trigram_after {
+                        for &(i, w) in self.trigrams.get(t) {
+                            s[i as usize] += w;
+                        }
+                    }
+                };
             // The character before the current word.
             let mut before = ' ';
             let mut prev = ' ';
@@ -795,8 +843,19 @@ impl ScriptModel {
                     }
                     prev = ch;
                     if word.is_empty() && gap == 1 {
-                        for &(i, w) in self.trigrams.get(pack(last, ' ', lc)) {
-                            s[i as usize] += w;
+                        let t = pack(last, ' ', lc);
+                        match &mut pending {
+                            Some(p) if p.trigram_after.is_none() => p.trigram_after = Some(t),
+                            _ => {
+                                // No word pending, or a second trigram since
+                                // it (after a skipped lone letter).
+                                if let Some(p) = pending.take() {
+                                    settle(p, &pword, memo, &mut s, &mut seen);
+                                }
+                                for &(i, w) in self.trigrams.get(t) {
+                                    s[i as usize] += w;
+                                }
+                            }
                         }
                     }
                     word.push(lc);
@@ -808,26 +867,21 @@ impl ScriptModel {
                 if let Some(&l) = word.last() {
                     if word.len() == 1 && (is_glue(before) || is_glue(ch)) {
                         // Not a word: see [`is_glue`].
-                    } else if key.word.fits() {
-                        let slot = hash as usize % MEMO_SLOTS;
-                        let d = &mut memo.deltas[slot * n..slot * n + n];
-                        let head = &mut memo.heads[slot];
-                        if head.key != key {
-                            self.word_score(&word, script, &mut one);
-                            d.copy_from_slice(&one.deltas[..n]);
-                            head.flags = one.flags;
-                            head.key = key;
-                        }
-                        for (x, d) in s.iter_mut().zip(d.iter()) {
-                            *x += d;
-                        }
-                        seen.add(&head.flags);
                     } else {
-                        self.word_score(&word, script, &mut one);
-                        for (x, d) in s.iter_mut().zip(&one.deltas[..n]) {
-                            *x += d;
+                        let slot = key.word.fits().then(|| hash as usize % MEMO_SLOTS);
+                        if let Some(slot) = slot {
+                            super::ngrams::prefetch(&memo.heads[slot]);
+                            super::ngrams::prefetch(&memo.deltas[slot * n]);
                         }
-                        seen.add(&one.flags);
+                        if let Some(p) = pending.take() {
+                            settle(p, &pword, memo, &mut s, &mut seen);
+                        }
+                        std::mem::swap(&mut word, &mut pword);
+                        pending = Some(Pending {
+                            slot,
+                            key,
+                            trigram_after: None,
+                        });
                     }
                     last = l;
                     word.clear();
@@ -836,6 +890,9 @@ impl ScriptModel {
                     gap = 0;
                 }
                 gap += 1;
+            }
+            if let Some(p) = pending.take() {
+                settle(p, &pword, memo, &mut s, &mut seen);
             }
         });
         let Seen {
@@ -1222,10 +1279,7 @@ impl Model {
     pub(crate) fn memo_bytes(&self) -> usize {
         [&self.latin, &self.cyrillic, &self.arabic]
             .iter()
-            .map(|m| {
-                MEMO_SLOTS
-                    * (std::mem::size_of::<Head>() + 4 * m.codes.len())
-            })
+            .map(|m| MEMO_SLOTS * (std::mem::size_of::<Head>() + 4 * m.codes.len()))
             .sum()
     }
 

@@ -255,7 +255,7 @@ impl NgramModel {
 
 /// Hint the CPU to bring the cache line of `x` in (no effect on results).
 #[inline(always)]
-fn prefetch<T>(x: &T) {
+pub(crate) fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch only hints the cache; it reads nothing and cannot
     // fault, and the pointer comes from a reference.
