@@ -399,13 +399,17 @@ impl Analyzed {
 
 /// Words a thread's [`MEMO`] (and [`SURFACE`]) holds per language before it
 /// starts afresh. Word frequencies are Zipfian: a few ten thousand words of
-/// a language cover most running words of a corpus, in a few MB per thread.
-/// 28,672 is 7/8 of 32,768: the most a hash table of 32,768 buckets holds
-/// before it grows (hashbrown's load factor), so it takes the same table as
-/// the 16,384 words this was before (`analysis_throughput` best of 10
-/// alternating: 0.90 → 0.87 s; `index -j 2` peak RSS on 200 MB unchanged,
-/// 357–375 MB).
-const MEMO_WORDS: usize = 28_672;
+/// a language cover most running words of a corpus. 57,344 is 7/8 of
+/// 65,536, the most a hash table of 65,536 buckets holds before it grows
+/// (hashbrown's load factor); a table takes about 7.4 MB. Simulated on the
+/// words of bench50 with this start-afresh policy, the share of words
+/// missing from the memo is, for 16,384 / 28,672 / 57,344 words: German
+/// 15 / 12 / 8 %, Slovenian 12 / 7 / 4 %, Russian 23 / 17 / 9 %, Arabic
+/// 16 / 11 / 6 %. Measured (`analysis_throughput` best of 8 or 10,
+/// alternating): 16,384 → 28,672 words 0.90 → 0.87 s; 28,672 → 57,344
+/// 1.05 → 0.97 s. Peak RSS of `index -j 2` on 200 MB: 357–375 MB with
+/// 16,384 or 28,672 (the same tables), 387–402 MB with 57,344.
+const MEMO_WORDS: usize = 57_344;
 
 /// Keep `key → value` in a memo of at most [`MEMO_WORDS`] words (a full
 /// memo starts afresh).
