@@ -57,10 +57,14 @@ const MAX_LANGS: usize = 16;
 /// Languages a cache entry holds (the largest tables, Latin, have 12).
 const CACHE_LANGS: usize = 12;
 /// Slots of the per-thread word cache (direct-mapped, 80 bytes each since
-/// the Latin tables have 12 languages: 2.6 MB; it was 68 bytes with 9). On
-/// bench50, 14 % of lookups missed with 16384 slots (18 % with 8192); 32768
-/// took `segments_throughput` from 26.7 to 27.6–28.0 MB/s (session 5).
-const CACHE_SLOTS: usize = 32768;
+/// the Latin tables have 12 languages: 1.3 MB). On bench50, 14 % of lookups
+/// missed with 16384 slots (18 % with 8192); in session 5, 32768 took
+/// `segments_throughput` from 26.7 to 27.6–28.0 MB/s. Since a miss
+/// prefetches its probes (`word_ll`), 32768 gains nothing measurable (best
+/// of 8 alternating: 1.26 against 1.28 s), and its 1.3 MB more took
+/// `model_memory_is_small` over its 20 MB bound in some runs (19.87–20.09
+/// MB; 18.77–19.03 MB with 16384).
+const CACHE_SLOTS: usize = 16384;
 
 /// A word's log-probabilities per language, as [`NgramModel::score_word`]
 /// computed them. The key is exact (table, back-off, letters), so a hit
