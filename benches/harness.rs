@@ -335,9 +335,30 @@ fn index_korpus(bin: &Path, corpus: &Corpus, jobs: usize, dir: &Path) -> Res<ser
         .find_map(|l| serde_json::from_str(l).ok())
         .ok_or_else(|| format!("korpus index printed no JSON summary: {}", m.stdout))?;
     let docs = summary["documents"].as_u64().unwrap_or(0);
+    let mut row = index_row(
+        format!("korpus index --jobs {jobs}"),
+        jobs,
+        &m,
+        corpus,
+        docs,
+        dir,
+    );
+    row["files_skipped"] = summary["files_skipped"].clone();
+    Ok(row)
+}
+
+/// A row of the indexing table for one measured run.
+fn index_row(
+    what: String,
+    jobs: usize,
+    m: &Measured,
+    corpus: &Corpus,
+    docs: u64,
+    dir: &Path,
+) -> serde_json::Value {
     let secs = m.wall.as_secs_f64();
-    Ok(serde_json::json!({
-        "what": format!("korpus index --jobs {jobs}"),
+    serde_json::json!({
+        "what": what,
         "jobs": jobs,
         "wall_s": secs,
         "cpu_s": m.cpu.as_secs_f64(),
@@ -346,8 +367,7 @@ fn index_korpus(bin: &Path, corpus: &Corpus, jobs: usize, dir: &Path) -> Res<ser
         "docs_per_s": docs as f64 / secs,
         "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
         "index_mb": mb(dir_size(dir)),
-        "files_skipped": summary["files_skipped"],
-    }))
+    })
 }
 
 /// One baseline run (this binary as `--baseline-child`) into `dir`.
@@ -374,18 +394,14 @@ fn index_baseline(
         .strip_prefix("docs=")
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let secs = m.wall.as_secs_f64();
-    Ok(serde_json::json!({
-        "what": format!("plain tantivy --jobs {jobs}"),
-        "jobs": jobs,
-        "wall_s": secs,
-        "cpu_s": m.cpu.as_secs_f64(),
-        "mb_per_s": mb(corpus.bytes) / secs,
-        "docs": docs,
-        "docs_per_s": docs as f64 / secs,
-        "peak_rss_mb": m.peak_rss_kb as f64 / 1024.0,
-        "index_mb": mb(dir_size(dir)),
-    }))
+    Ok(index_row(
+        format!("plain tantivy --jobs {jobs}"),
+        jobs,
+        &m,
+        corpus,
+        docs,
+        dir,
+    ))
 }
 
 /// Child mode: `--baseline-child INDEX_DIR FILE_LIST JOBS`. Prints `docs=N`.

@@ -868,7 +868,7 @@ impl ScriptModel {
                     if word.len() == 1 && (is_glue(before) || is_glue(ch)) {
                         // Not a word: see [`is_glue`].
                     } else {
-                        let slot = key.word.fits().then(|| hash as usize % MEMO_SLOTS);
+                        let slot = key.word.fits().then_some(hash as usize % MEMO_SLOTS);
                         if let Some(slot) = slot {
                             super::ngrams::prefetch(&memo.heads[slot]);
                             super::ngrams::prefetch(&memo.deltas[slot * n]);
