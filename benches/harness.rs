@@ -785,13 +785,7 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     };
     let median = |mut v: Vec<f64>| -> f64 {
         v.sort_by(|a, b| a.total_cmp(b));
-        if v.is_empty() {
-            f64::NAN
-        } else if v.len() % 2 == 1 {
-            v[v.len() / 2]
-        } else {
-            (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
-        }
+        percentile(&v, 50.0)
     };
     let mut ratios = serde_json::Map::new();
     let mut ratio_runs = serde_json::Map::new();

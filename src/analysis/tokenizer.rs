@@ -37,14 +37,13 @@ pub(crate) fn pre_analyze(lang: Lang, text: &str, scratch: &mut Scratch, out: &m
     });
 }
 
-fn push_u32(out: &mut String, n: u32) {
+fn push_u32(out: &mut String, mut n: u32) {
     if n < 10 {
         out.push((b'0' + n as u8) as char);
         return;
     }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
-    let mut n = n;
     while n > 0 {
         i -= 1;
         buf[i] = b'0' + (n % 10) as u8;

@@ -870,8 +870,8 @@ impl ScriptModel {
                     } else {
                         let slot = key.word.fits().then_some(hash as usize % MEMO_SLOTS);
                         if let Some(slot) = slot {
-                            super::ngrams::prefetch(&memo.heads[slot]);
-                            super::ngrams::prefetch(&memo.deltas[slot * n]);
+                            super::prefetch(&memo.heads[slot]);
+                            super::prefetch(&memo.deltas[slot * n]);
                         }
                         if let Some(p) = pending.take() {
                             settle(p, &pword, memo, &mut s, &mut seen);
@@ -1013,14 +1013,10 @@ impl ScriptModel {
         out.flags.letters = word.len() as u32;
     }
 
-    /// The n-gram log-likelihood of the first [`Params::ngram_letters`]
-    /// letters of `text` under each language of `m`, into `ll`; returns
-    /// how many letters were scored.
-    fn ngram_ll(&self, m: &NgramModel, text: &str, ll: &mut [f32]) -> usize {
-        // The words to score, then scored together (see
-        // [`NgramModel::score_words`]).
-        let mut chars: Vec<char> = Vec::with_capacity(self.ngram_letters + 32);
-        let mut ends: Vec<usize> = Vec::with_capacity(32);
+    /// The words the n-gram stage scores: the first [`Params::ngram_letters`]
+    /// letters of `text`, lowercase, into `chars`, word `i` ending at
+    /// `ends[i]`; returns how many letters they have.
+    fn ngram_words(&self, text: &str, chars: &mut Vec<char>, ends: &mut Vec<usize>) -> usize {
         let mut start = 0;
         let mut letters = 0;
         let mut before = ' ';
@@ -1049,7 +1045,6 @@ impl ScriptModel {
             }
             before = ch;
         }
-        m.score_words(&chars, &ends, self.ngram_backoff, ll);
         letters
     }
 
@@ -1081,7 +1076,12 @@ impl ScriptModel {
         }
         let mut ll = [0f32; 16];
         let ll = &mut ll[..m.codes.len()];
-        let letters = self.ngram_ll(m, text, ll);
+        // The words are found once, and scored against the plain table and,
+        // below, the folded one (see [`NgramModel::score_words`]).
+        let mut chars: Vec<char> = Vec::with_capacity(self.ngram_letters + 32);
+        let mut ends: Vec<usize> = Vec::with_capacity(32);
+        let letters = self.ngram_words(text, &mut chars, &mut ends);
+        m.score_words(&chars, &ends, self.ngram_backoff, ll);
         // A text without diacritics may be typed without them: each
         // language's likelihood is then a mixture of the language as written
         // and as typed without diacritics (Czech `pujde` for `půjde`), with
@@ -1089,7 +1089,7 @@ impl ScriptModel {
         if let (true, Some(a)) = (ascii, self.ngram_ascii) {
             let mut folded = [0f32; 16];
             let folded = &mut folded[..m.codes.len()];
-            self.ngram_ll(a, text, folded);
+            a.score_words(&chars, &ends, self.ngram_backoff, folded);
             let (p_raw, p_fold) = ((1.0 - ASCII_TYPED).ln(), ASCII_TYPED.ln());
             for (x, f) in ll.iter_mut().zip(folded.iter()) {
                 let (a, b) = (*x + p_raw, *f + p_fold);
@@ -1272,7 +1272,6 @@ impl Model {
         }
     }
 
-    /// The model for a script, if we have one.
     /// Bytes of one thread's first-stage word memos, one per script, once
     /// each has been used (for the memory test).
     #[cfg(test)]
@@ -1283,6 +1282,7 @@ impl Model {
             .sum()
     }
 
+    /// The model for a script, if we have one.
     pub fn for_script(&self, script: Script) -> Option<&ScriptModel> {
         match script {
             Script::Latin => Some(&self.latin),

@@ -13,7 +13,7 @@
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use super::WordKey;
+use super::{prefetch, WordKey};
 
 const SEED: u64 = 0x243F_6A88_85A3_08D3;
 
@@ -255,23 +255,6 @@ impl NgramModel {
             }
         }
     }
-}
-
-/// Hint the CPU to bring the cache line of `x` in (no effect on results).
-#[inline(always)]
-pub(crate) fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch only hints the cache; it reads nothing and cannot
-    // fault, and the pointer comes from a reference.
-    #[allow(unused_unsafe)]
-    unsafe {
-        core::arch::x86_64::_mm_prefetch(
-            x as *const T as *const i8,
-            core::arch::x86_64::_MM_HINT_T0,
-        );
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 static LATIN: &[u8] = include_bytes!("data/latin.bin");
