@@ -101,8 +101,8 @@ struct Cached {
 }
 
 thread_local! {
-    /// Detections of recent lines and sentences by (detector, BLAKE3 of the
-    /// text): the same line recurs across documents (signatures, templates,
+    /// Detections of recent lines and sentences by (detector, 128-bit XXH3
+    /// of the text): the same line recurs across documents (signatures, templates,
     /// "Was this article helpful?", quoted text). A hit returns what
     /// detecting the text again would, since detection is a function of the
     /// detector and the text alone. `und` results naming another language
@@ -122,8 +122,7 @@ fn cached(det: &Detector, text: &str, detect: impl FnOnce() -> Detection) -> Det
     if text.len() < LINE_MIN_BYTES {
         return detect();
     }
-    let h = blake3::hash(text.as_bytes());
-    let key = u128::from_le_bytes(h.as_bytes()[..16].try_into().expect("16 bytes"));
+    let key = xxhash_rust::xxh3::xxh3_128(text.as_bytes());
     let slot = key as usize % LINE_SLOTS;
     let hit = LINE_CACHE.with(|c| match c.borrow()[slot] {
         Some(e) if e.key == key && e.detector == det.id => Some(Detection {
@@ -227,7 +226,10 @@ pub(super) fn segments(det: &Detector, text: &str) -> Vec<Segment> {
                 .filter(|d| u.letters >= SHORT_LETTERS && d.confidence >= WEAK_CONFIDENCE)
         })
         .collect();
-    let doc = || det.detect(text);
+    // The whole text's label, for short units with no long neighbour:
+    // detected once, however many such units there are.
+    let doc_det = std::cell::OnceCell::new();
+    let doc = || doc_det.get_or_init(|| det.detect(text)).clone();
     let mut labels: Vec<Detection> = Vec::with_capacity(units.len());
     for (i, u) in units.iter().enumerate() {
         if let Some(d) = &long[i] {

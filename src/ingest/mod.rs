@@ -515,12 +515,14 @@ fn cut_point(s: &str, max: usize, lines_only: bool) -> usize {
 pub fn dedup_documents(docs: Vec<Document>) -> (Vec<Document>, Vec<FileReport>) {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| (&docs[a].path, docs[a].line, a).cmp(&(&docs[b].path, docs[b].line, b)));
-    let mut first: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut first: HashMap<u128, usize> = HashMap::new();
     let mut dup_of = vec![None; docs.len()];
     for i in order {
-        let key = *blake3::hash(docs[i].body.as_bytes()).as_bytes();
+        let key = xxhash_rust::xxh3::xxh3_128(docs[i].body.as_bytes());
         match first.get(&key) {
-            Some(&k) => dup_of[i] = Some(k),
+            // The texts are compared too: a hash collision never drops one.
+            Some(&k) if docs[k].body == docs[i].body => dup_of[i] = Some(k),
+            Some(_) => {}
             None => {
                 first.insert(key, i);
             }
