@@ -23,6 +23,7 @@ pub mod cli;
 pub mod corpus;
 pub mod detect;
 pub mod error;
+mod hint;
 pub mod index;
 pub mod ingest;
 pub mod lang;

@@ -9,6 +9,7 @@
 //! Each language plugs in through the [`Language`] trait in `lang/<code>.rs`.
 
 pub mod eval;
+mod memo;
 pub mod segment;
 pub mod tokenizer;
 
@@ -20,6 +21,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::lang::{self, Lang};
+use memo::WordMemo;
 
 /// Words longer than this many bytes are not indexed (they are URLs, base64
 /// or garbage). 200 bytes keeps every real word of every language: a 40-letter
@@ -204,6 +206,37 @@ impl Analyzer {
         had_tokens: bool,
         mut emit: impl FnMut(Word<'_>),
     ) {
+        // The memos are borrowed once per text. An `emit` that analyzes
+        // finds them in use and goes without (see `walk_with`).
+        SURFACE.with(|surface| {
+            MEMO.with(|memo| {
+                let mut surface = surface.try_borrow_mut().ok();
+                let mut memo = memo.try_borrow_mut().ok();
+                let l = self.lang as usize;
+                let surface = match &mut surface {
+                    Some(s) if !self.rules.joins() => {
+                        Some(s[l].get_or_insert_with(|| WordMemo::new(MEMO_SETS)))
+                    }
+                    _ => None,
+                };
+                let memo = memo.as_deref_mut().map(|m| &mut m[l]);
+                self.walk_with(text, scratch, had_tokens, surface, memo, &mut emit)
+            })
+        })
+    }
+
+    /// [`Analyzer::walk`] with the memos it may use: `surface` (for a
+    /// language that never joins words) by surface form, else `memo` by
+    /// normalized form, else none.
+    fn walk_with(
+        &self,
+        text: &str,
+        scratch: &mut Scratch,
+        had_tokens: bool,
+        mut surface: Option<&mut SurfaceMemo>,
+        mut memo: Option<&mut Option<WordMemo<Analyzed>>>,
+        emit: &mut impl FnMut(Word<'_>),
+    ) {
         let rules = self.rules;
         let Scratch {
             normalized,
@@ -219,8 +252,10 @@ impl Analyzer {
         // The word whose normalized form `next` holds (looked at to decide
         // a join, and not joined).
         let mut peeked: Option<(usize, usize)> = None;
-        let joins = rules.joins();
-        let mut words = segment::words(text).peekable();
+        // The start and memo hash of the next two words, their sets
+        // prefetched.
+        let mut ahead: [Option<(usize, u64)>; 2] = [None, None];
+        let mut words = Lookahead::new(segment::words(text));
         while let Some((start, mut end)) = words.next() {
             if emitted && segment::has_sentence_break(&text[prev_end..start]) {
                 pending_break = true;
@@ -235,23 +270,55 @@ impl Analyzer {
                 position += 1;
                 continue;
             }
-            if !joins {
+            if let Some(sm) = surface.as_deref_mut() {
                 // The analysis is a function of the surface form: look it up
-                // by that, and normalize only on a miss.
-                let shown = self.walk_surface(word, normalized, extra, |a, n| {
-                    emit(a.word(start, end, position, sentence, n))
-                });
-                if let Some(shown) = shown {
-                    if shown {
-                        emitted = true;
-                        position += 1;
+                // by that, and normalize only on a miss. The next word's set
+                // after next is prefetched first, so its likely cache miss
+                // overlaps the two words before it.
+                let h = match ahead[0] {
+                    Some((s, h)) if s == start => h,
+                    _ => memo::hash(word),
+                };
+                ahead[0] = match (ahead[1], words.peek()) {
+                    (Some((s, h)), Some(&(ns, _))) if s == ns => Some((s, h)),
+                    (_, Some(&(ns, ne))) => {
+                        let nh = memo::hash(&text[ns..ne]);
+                        sm.prefetch(nh);
+                        Some((ns, nh))
                     }
-                    peeked = None;
-                    prev_end = end;
-                    continue;
+                    _ => None,
+                };
+                ahead[1] = words.peek2().map(|&(ns, ne)| {
+                    let nh = memo::hash(&text[ns..ne]);
+                    sm.prefetch(nh);
+                    (ns, nh)
+                });
+                let shown = match sm.get(h, word) {
+                    Some((n, a)) => {
+                        if let Some(a) = a {
+                            emit(a.word(start, end, position, sentence, n));
+                        }
+                        a.is_some()
+                    }
+                    None => {
+                        normalized.clear();
+                        rules.normalize(word, normalized);
+                        let a =
+                            (!normalized.is_empty()).then(|| self.analyze_word(normalized, extra));
+                        if let Some(a) = &a {
+                            emit(a.word(start, end, position, sentence, normalized));
+                        }
+                        let shown = a.is_some();
+                        sm.insert(h, word, (CompactString::from(normalized.as_str()), a));
+                        shown
+                    }
+                };
+                if shown {
+                    emitted = true;
+                    position += 1;
                 }
-                // The memo is in use further up this thread's stack (an
-                // `emit` that analyzes): the general path below.
+                prev_end = end;
+                continue;
             }
             if peeked == Some((start, end)) {
                 // Normalized already, as the word after the last one.
@@ -285,59 +352,29 @@ impl Analyzer {
                 prev_end = end;
                 continue;
             }
-            let memo = MEMO.with(|m| {
-                m.try_borrow_mut().ok().map(|mut memo| {
-                    let map = &mut memo[self.lang as usize];
-                    if let Some(a) = map.get(normalized.as_str()) {
+            match memo.as_deref_mut() {
+                Some(m) => {
+                    let m = m.get_or_insert_with(|| WordMemo::new(MEMO_SETS));
+                    let h = memo::hash(normalized);
+                    if let Some(a) = m.get(h, normalized) {
                         emit(a.word(start, end, position, sentence, normalized));
                     } else {
                         let a = self.analyze_word(normalized, extra);
                         emit(a.word(start, end, position, sentence, normalized));
-                        remember(map, normalized, a);
+                        m.insert(h, normalized, a);
                     }
-                })
-            });
-            if memo.is_none() {
-                // The memo is in use further up this thread's stack (an
-                // `emit` that analyzes): analyze without it.
-                let a = self.analyze_word(normalized, extra);
-                emit(a.word(start, end, position, sentence, normalized));
+                }
+                None => {
+                    // The memo is in use further up this thread's stack (an
+                    // `emit` that analyzes): analyze without it.
+                    let a = self.analyze_word(normalized, extra);
+                    emit(a.word(start, end, position, sentence, normalized));
+                }
             }
             emitted = true;
             position += 1;
             prev_end = end;
         }
-    }
-
-    /// Analyze one word through the per-thread surface memo ([`SURFACE`]):
-    /// `emit` gets its analysis and normalized form. `Some(false)` for a
-    /// word that normalizes to nothing, `None` when the memo is busy.
-    fn walk_surface(
-        &self,
-        word: &str,
-        normalized: &mut String,
-        extra: &mut Vec<String>,
-        mut emit: impl FnMut(&Analyzed, &str),
-    ) -> Option<bool> {
-        SURFACE.with(|m| {
-            let mut memo = m.try_borrow_mut().ok()?;
-            let map = &mut memo[self.lang as usize];
-            if let Some((n, a)) = map.get(word) {
-                if let Some(a) = a {
-                    emit(a, n);
-                }
-                return Some(a.is_some());
-            }
-            normalized.clear();
-            self.rules.normalize(word, normalized);
-            let a = (!normalized.is_empty()).then(|| self.analyze_word(normalized, extra));
-            if let Some(a) = &a {
-                emit(a, normalized);
-            }
-            let shown = a.is_some();
-            remember(map, word, (CompactString::from(normalized.as_str()), a));
-            Some(shown)
-        })
     }
 
     /// Stopword test, stem and extra terms of a normalized word: a function
@@ -358,7 +395,7 @@ impl Analyzer {
         extra.retain(|e| *e != *s.term && !e.is_empty());
         Analyzed {
             stop: false,
-            term: s.term.as_ref().into(),
+            term: CompactString::from(s.term.as_ref()),
             rule: s.rule,
             extra: std::mem::take(extra),
         }
@@ -366,10 +403,10 @@ impl Analyzer {
 }
 
 /// What a normalized word analyzes to (see [`Analyzer::analyze_word`]).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Analyzed {
     stop: bool,
-    term: Box<str>,
+    term: CompactString,
     rule: Option<&'static str>,
     extra: Vec<String>,
 }
@@ -397,28 +434,19 @@ impl Analyzed {
     }
 }
 
-/// Words a thread's [`MEMO`] (and [`SURFACE`]) holds per language before it
-/// starts afresh. Word frequencies are Zipfian: a few ten thousand words of
-/// a language cover most running words of a corpus. 57,344 is 7/8 of
-/// 65,536, the most a hash table of 65,536 buckets holds before it grows
-/// (hashbrown's load factor); a table takes about 7.4 MB. Simulated on the
-/// words of bench50 with this start-afresh policy, the share of words
-/// missing from the memo is, for 16,384 / 28,672 / 57,344 words: German
-/// 15 / 12 / 8 %, Slovenian 12 / 7 / 4 %, Russian 23 / 17 / 9 %, Arabic
-/// 16 / 11 / 6 %. Measured (`analysis_throughput` best of 8 or 10,
-/// alternating): 16,384 → 28,672 words 0.90 → 0.87 s; 28,672 → 57,344
-/// 1.05 → 0.97 s. Peak RSS of `index -j 2` on 200 MB: 357–375 MB with
-/// 16,384 or 28,672 (the same tables), 387–402 MB with 57,344.
-const MEMO_WORDS: usize = 57_344;
+/// Sets of a thread's [`MEMO`] (and [`SURFACE`]) per language: it holds the
+/// two most recently used words of each, 65,536 words in all (128 bytes
+/// each, 8 MB). Word frequencies are Zipfian: a few ten thousand words of a
+/// language cover most running words of a corpus. Simulated on the words of
+/// bench50 with the memo of session 8 (a hash map that starts afresh when
+/// full), the share of words missing from the memo is, for 16,384 / 28,672
+/// / 57,344 words: German 15 / 12 / 8 %, Slovenian 12 / 7 / 4 %, Russian 23
+/// / 17 / 9 %, Arabic 16 / 11 / 6 %.
+const MEMO_SETS: usize = 32_768;
 
-/// Keep `key → value` in a memo of at most [`MEMO_WORDS`] words (a full
-/// memo starts afresh).
-fn remember<V>(map: &mut rustc_hash::FxHashMap<CompactString, V>, key: &str, value: V) {
-    if map.len() >= MEMO_WORDS {
-        map.clear();
-    }
-    map.insert(CompactString::from(key), value);
-}
+/// Surface word → normalized form and analysis (`None`: normalizes to
+/// nothing).
+type SurfaceMemo = WordMemo<(CompactString, Option<Analyzed>)>;
 
 thread_local! {
     /// Per thread and language: normalized word → its analysis. Stemming and
@@ -426,18 +454,45 @@ thread_local! {
     /// make up most of any text. Exact (a pure function of the word), so it
     /// changes no output; it only saves the work. Keyed by language alone,
     /// which is sound because the only analyzers are the shared ones of
-    /// [`Analyzer::get`], one per language.
-    static MEMO: std::cell::RefCell<[rustc_hash::FxHashMap<CompactString, Analyzed>; 6]> =
-        Default::default();
+    /// [`Analyzer::get`], one per language. Made on first use.
+    static MEMO: std::cell::RefCell<[Option<WordMemo<Analyzed>>; 6]> = Default::default();
 
     /// The same for languages that never join words ([`Language::joins`]),
-    /// keyed by the surface form: surface word → normalized form and
-    /// analysis (`None`: normalizes to nothing). A hit skips normalization
-    /// too.
-    #[allow(clippy::type_complexity)]
-    static SURFACE: std::cell::RefCell<
-        [rustc_hash::FxHashMap<CompactString, (CompactString, Option<Analyzed>)>; 6],
-    > = Default::default();
+    /// keyed by the surface form. A hit skips normalization too.
+    static SURFACE: std::cell::RefCell<[Option<SurfaceMemo>; 6]> = Default::default();
+}
+
+/// An iterator that shows its next two items.
+struct Lookahead<I: Iterator> {
+    it: I,
+    next: [Option<I::Item>; 2],
+}
+
+impl<I: Iterator> Lookahead<I> {
+    fn new(mut it: I) -> Self {
+        let a = it.next();
+        let b = it.next();
+        Lookahead { it, next: [a, b] }
+    }
+
+    fn peek(&self) -> Option<&I::Item> {
+        self.next[0].as_ref()
+    }
+
+    fn peek2(&self) -> Option<&I::Item> {
+        self.next[1].as_ref()
+    }
+}
+
+impl<I: Iterator> Iterator for Lookahead<I> {
+    type Item = I::Item;
+
+    fn next(&mut self) -> Option<I::Item> {
+        let out = self.next[0].take();
+        self.next[0] = self.next[1].take();
+        self.next[1] = self.it.next();
+        out
+    }
 }
 
 /// Buffers [`Analyzer::walk`] reuses from word to word.
