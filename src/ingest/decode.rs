@@ -152,7 +152,7 @@ fn plain_utf8(bytes: &[u8]) -> Option<&str> {
     if looks_binary_magic(head) || head.iter().any(|&b| is_bad_control_byte(b)) {
         return None;
     }
-    std::str::from_utf8(bytes).ok()
+    simdutf8::basic::from_utf8(bytes).ok()
 }
 
 /// Decode without BOM handling, counting replaced sequences.
@@ -771,3 +771,4 @@ mod tests {
         }
     }
 }
+
