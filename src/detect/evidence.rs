@@ -352,3 +352,87 @@ pub(crate) const MARKERS: &[(&str, &str, f32)] = &[
 /// their own: Bulgarian definite forms -ият (masculine), -ието/-ията
 /// (neuter/feminine of -ие/-ия nouns), which Russian never has.
 pub(crate) const EVIDENCE_SUFFIXES: &[(&str, &str)] = &[("bg", "ият ието ията")];
+
+/// Words only one language group writes, each strong evidence on its own:
+/// the academic titles Czech and Slovak write before and after names
+/// (RNDr., MUDr., JUDr., PhDr., MVDr., PaedDr., ThDr.; CSc., DrSc.), common
+/// in signatures and letterheads, which are short texts with few other
+/// clues. Each adds [`super::model::Params::specific_bonus`].
+pub(crate) const SPECIFIC_WORDS: &[(&str, &str)] = &[
+    ("cs", "rndr mudr judr phdr mvdr paeddr thdr csc drsc"),
+    ("sk", "rndr mudr judr phdr mvdr paeddr thdr csc drsc"),
+];
+
+/// Languages whose limited companies are `s. r. o.` (Czech společnost s
+/// ručením omezeným, Slovak spoločnosť s ručením obmedzeným): see
+/// [`has_sro`]. Slovenian and Croatian write `d. o. o.`, German `GmbH`.
+pub(crate) const SRO_LANGS: &[&str] = &["cs", "sk"];
+
+/// Whether a text names a company by the Czech and Slovak legal form
+/// `s.r.o.`, however spaced (`s.r.o.`, `s. r. o.`, `spol. s r.o.`): the
+/// letters s, r, o standing alone, with a dot after the r and nothing but
+/// spaces and dots between them.
+pub(crate) fn has_sro(text: &str) -> bool {
+    if !text.contains("r.") && !text.contains("R.") {
+        return false;
+    }
+    let b = text.as_bytes();
+    let alone_before = |i: usize| i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
+    let alone_after = |i: usize| i + 1 >= b.len() || !(b[i + 1].is_ascii_alphanumeric() || b[i + 1] >= 0x80);
+    let gap = |c: u8| c == b' ' || c == b'.';
+    for (i, _) in b.iter().enumerate().filter(|(_, &c)| c | 0x20 == b'r') {
+        if !alone_before(i) || b.get(i + 1) != Some(&b'.') {
+            continue;
+        }
+        // Back over spaces and at most one dot to a lone s.
+        let mut j = i;
+        while j > 0 && gap(b[j - 1]) {
+            j -= 1;
+        }
+        let dots = b[j..i].iter().filter(|&&c| c == b'.').count();
+        if j == i || dots > 1 || j == 0 || b[j - 1] | 0x20 != b's' || !alone_before(j - 1) {
+            continue;
+        }
+        // Forward over spaces to a lone o.
+        let mut k = i + 2;
+        while k < b.len() && b[k] == b' ' {
+            k += 1;
+        }
+        if k < b.len() && b[k] | 0x20 == b'o' && alone_after(k) {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_sro;
+
+    #[test]
+    fn sro_in_its_spellings_only() {
+        for t in [
+            "Nazev: NETWATCH, s.r.o.",
+            "CDL Kabel s. r. o.",
+            "KASTT spol.s r.o.",
+            "ABC spol. s r. o., Praha",
+            "S.R.O.",
+            "firma s.r.o",
+        ] {
+            assert!(has_sro(t), "{t}");
+        }
+        for t in [
+            "d.o.o.",
+            "sr.o.",
+            "bus r.o.",
+            "s.r.ok",
+            "s..r.o.",
+            "Vas r. o. z.",
+            "s.rr.o.",
+            "r.o.",
+            "Mars r.o.",
+        ] {
+            assert!(!has_sro(t), "{t}");
+        }
+    }
+}

@@ -542,7 +542,34 @@ mod tests {
         let plain = d.scores("Rektascenzija objekta je 5h 30m, deklinacija 12,0");
         let spaced = d.scores("Rektascenzija objekta je 5 30, deklinacija 12,0");
         assert_eq!(plain, spaced);
-        assert_eq!(label("Ulica Kabel s.r.o."), label("Ulica Kabel"));
+        assert_eq!(label("Ulica Kabel d.o.o."), label("Ulica Kabel"));
+    }
+
+    #[test]
+    fn czech_and_slovak_legal_forms_and_titles_are_evidence() {
+        // `s.r.o.` and the titles RNDr., CSc. are written only in Czech and
+        // Slovak: they move a short name line towards them and out of the
+        // targets, however the legal form is spaced.
+        let d = Detector::new(&Lang::TARGETS);
+        let cs = |t: &str| {
+            let s = d.scores(t);
+            let get = |c: &str| s.iter().find(|x| x.0 == c).map(|x| x.2).unwrap();
+            get("cs").max(get("sk")) - get("de").max(get("sl"))
+        };
+        for (with, without) in [
+            ("CDL Kabel s. r. o.", "CDL Kabel"),
+            ("Nazev: NETWATCH, s.r.o.", "Nazev: NETWATCH"),
+            ("RNDr. Jan Novak, CSc.", "Jan Novak"),
+        ] {
+            assert!(cs(with) > cs(without) + 2.0, "{with}");
+        }
+        assert!(label("CDL Kabel s. r. o.").starts_with("und"));
+        assert!(label("Nazev: NETWATCH, s.r.o.").starts_with("und"));
+        // A Slovenian sentence about a Czech company stays Slovenian.
+        assert_eq!(
+            label("Paket je poslalo podjetje Kabel s.r.o. iz Prage, prišel je včeraj."),
+            "sl"
+        );
     }
 
     #[test]

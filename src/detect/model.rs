@@ -25,8 +25,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::evidence::{
-    Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, EVIDENCE_SUFFIXES, LATIN_ALPHABETS, MARKERS,
-    SIGNATURES, SUFFIXES, WORDS,
+    has_sro, Alphabet, ARABIC_ALPHABETS, CYRILLIC_ALPHABETS, EVIDENCE_SUFFIXES, LATIN_ALPHABETS,
+    MARKERS, SIGNATURES, SPECIFIC_WORDS, SRO_LANGS, SUFFIXES, WORDS,
 };
 use super::ngrams::{self, NgramModel};
 use super::profiles;
@@ -53,6 +53,10 @@ pub(crate) struct Params {
     pub signature_scale: f32,
     /// Bonus for a typical word ending.
     pub suffix_bonus: f32,
+    /// Bonus for a word or legal form only one language group writes
+    /// (`evidence.rs`: [`SPECIFIC_WORDS`], [`has_sro`]): worth two function
+    /// words, a round figure, since such a word is rarer and surer.
+    pub specific_bonus: f32,
     /// Prior cost of a language we have no specific evidence tables for (a
     /// text is far more likely to be one of the languages we expect).
     pub unlisted_prior: f32,
@@ -106,6 +110,7 @@ impl Default for Params {
             trigram_scale: 0.2,
             word_bonus: 3.0,
             suffix_bonus: 1.0,
+            specific_bonus: 6.0,
             unlisted_prior: 2.0,
             target_prior: 0.0,
             marker_scale: 1.0,
@@ -301,6 +306,10 @@ pub(crate) struct ScriptModel {
     suffixes: FastMap<u64, (Deltas, Option<u16>)>,
     /// Prior log-score per language.
     prior: Vec<f32>,
+    /// What naming a company `s.r.o.` adds, and the languages it is
+    /// evidence of (bit set over language ids).
+    sro: Deltas,
+    sro_evidence: u64,
     /// Per marker id (language, rate).
     markers: Vec<(u16, f32)>,
     /// Non-target languages that need positive evidence (signature letter
@@ -618,6 +627,21 @@ impl ScriptModel {
                 }
             }
         }
+        let mut specific_words: FastMap<&'static str, Vec<u16>> = FastMap::default();
+        for (code, list) in SPECIFIC_WORDS {
+            let Some(i) = id(code) else { continue };
+            for w in list.split_whitespace() {
+                max_word_chars = max_word_chars.max(w.chars().count());
+                words.entry(w).or_default().push((i, p.specific_bonus));
+                specific_words.entry(w).or_default().push(i);
+            }
+        }
+        let sro: Deltas = SRO_LANGS
+            .iter()
+            .filter_map(|c| id(c))
+            .map(|i| (i, p.specific_bonus))
+            .collect();
+        let sro_evidence = sro.iter().fold(0u64, |b, &(i, _)| b | 1 << i);
         let mut sig_letters: FastMap<char, Vec<u16>> = FastMap::default();
         let mut sigs = Vec::new();
         for (code, letters, rate) in SIGNATURES {
@@ -678,6 +702,9 @@ impl ScriptModel {
                     evidence_words.entry(w).or_default().push(i);
                 }
             }
+        }
+        for (w, ls) in specific_words {
+            evidence_words.entry(w).or_default().extend(ls);
         }
         let mut evidence_suffixes: FastMap<&'static str, u16> = FastMap::default();
         for (code, list) in EVIDENCE_SUFFIXES {
@@ -745,6 +772,8 @@ impl ScriptModel {
             missing_evidence,
             markers,
             prior,
+            sro,
+            sro_evidence,
             codes,
             targets,
             trigrams: FlatDeltas::from(trigrams),
@@ -901,8 +930,14 @@ impl ScriptModel {
             non_ascii: has_non_ascii,
             sigs: sig_hit,
             markers: marker_hit,
-            evidence: evidence_hit,
+            evidence: mut evidence_hit,
         } = seen;
+        if !self.sro.is_empty() && has_sro(text) {
+            for &(i, w) in &self.sro {
+                s[i as usize] += w;
+            }
+            evidence_hit |= self.sro_evidence;
+        }
         let sig_hit = |k: usize| sig_hit >> k & 1 == 1;
         let marker_hit = |k: usize| marker_hit >> k & 1 == 1;
         let evidence_hit = |i: usize| evidence_hit >> i & 1 == 1;
