@@ -32,7 +32,12 @@
 //!   documents of each language, after a warm-up round;
 //! * `korpus stats` (and `korpus themes` when the binary has it) wall time and
 //!   peak RSS on the index;
-//! * speed-up of the largest `--jobs` value over `--jobs 1`.
+//! * speed-up of the largest `--jobs` value over `--jobs 1`, and over
+//!   `--jobs 1` with the whole process held to one CPU (`sched_setaffinity`,
+//!   run in the same rounds): `--jobs 1` alone keeps about 1.25 cores busy,
+//!   since tantivy's indexing thread and the store's compressor run beside
+//!   the one worker, so only the second figure is the scaling from one core
+//!   to two.
 //!
 //! A table goes to stdout, everything to a JSON file (default
 //! `target/bench-results/harness-<corpus name>.json`).
@@ -238,6 +243,21 @@ fn measure(cmd: &mut Command) -> Res<Measured> {
     })
 }
 
+/// The first CPU this process may run on, if it may run on more than one.
+fn first_cpu() -> Option<usize> {
+    // SAFETY: cpu_set_t is plain data; sched_getaffinity fills it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+            return None;
+        }
+        let cpus: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
+            .filter(|&c| libc::CPU_ISSET(c, &set))
+            .collect();
+        (cpus.len() > 1).then(|| cpus[0])
+    }
+}
+
 fn tempfile_path(what: &str) -> PathBuf {
     std::env::temp_dir().join(format!("korpus-bench-{}-{what}", std::process::id()))
 }
@@ -314,14 +334,35 @@ fn scan(corpus: &Path) -> Res<Corpus> {
 // ---------------------------------------------------------------- baseline
 
 /// One `korpus index` run into `dir`: a row of the indexing table.
-fn index_korpus(bin: &Path, corpus: &Corpus, jobs: usize, dir: &Path) -> Res<serde_json::Value> {
-    let m = measure(
-        Command::new(bin)
-            .arg("index")
-            .args(&corpus.roots)
-            .args(["--jobs", &jobs.to_string(), "--json", "--index"])
-            .arg(dir),
-    )?;
+/// One `korpus index` run into `dir`; with `pin`, the child may run on that
+/// CPU only (all its threads, tantivy's included).
+fn index_korpus(
+    bin: &Path,
+    corpus: &Corpus,
+    jobs: usize,
+    pin: Option<usize>,
+    dir: &Path,
+) -> Res<serde_json::Value> {
+    let mut cmd = Command::new(bin);
+    cmd.arg("index")
+        .args(&corpus.roots)
+        .args(["--jobs", &jobs.to_string(), "--json", "--index"])
+        .arg(dir);
+    if let Some(cpu) = pin {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(cpu, &mut set);
+                if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let m = measure(&mut cmd)?;
     if m.status != 0 && m.status != 3 {
         return Err(format!(
             "korpus index --jobs {jobs} failed (exit {}): {}",
@@ -335,14 +376,11 @@ fn index_korpus(bin: &Path, corpus: &Corpus, jobs: usize, dir: &Path) -> Res<ser
         .find_map(|l| serde_json::from_str(l).ok())
         .ok_or_else(|| format!("korpus index printed no JSON summary: {}", m.stdout))?;
     let docs = summary["documents"].as_u64().unwrap_or(0);
-    let mut row = index_row(
-        format!("korpus index --jobs {jobs}"),
-        jobs,
-        &m,
-        corpus,
-        docs,
-        dir,
-    );
+    let what = match pin {
+        Some(_) => format!("korpus --jobs {jobs} on 1 CPU"),
+        None => format!("korpus index --jobs {jobs}"),
+    };
+    let mut row = index_row(what, jobs, &m, corpus, docs, dir);
     row["files_skipped"] = summary["files_skipped"].clone();
     Ok(row)
 }
@@ -636,14 +674,30 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
         .collect();
     std::fs::write(&list, listing).map_err(|e| e.to_string())?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut runs: Vec<Vec<serde_json::Value>> = vec![Vec::new(); cfg.jobs.len() + 1];
+    // `--jobs 1` keeps more than one core busy (tantivy's indexing thread
+    // and the store's compressor run beside the worker), so the scaling of
+    // the pipeline from one core to two is measured too: `--jobs 1` with the
+    // whole process held to one CPU, in the same rounds.
+    let one_core = (cfg.jobs[0] == 1 && max_jobs > 1).then(first_cpu).flatten();
+    let mut runs: Vec<Vec<serde_json::Value>> = vec![Vec::new(); cfg.jobs.len() + 2];
+    let one_core_k = cfg.jobs.len() + 1;
     let index_dir = work.join(format!("korpus-j{max_jobs}"));
     for round in 0..cfg.index_rounds {
+        if let Some(cpu) = one_core {
+            let dir = work.join("korpus-1core");
+            let _ = std::fs::remove_dir_all(&dir);
+            eprintln!(
+                "round {}: korpus index --jobs 1 on one core (CPU {cpu}) ...",
+                round + 1
+            );
+            runs[one_core_k].push(index_korpus(bin, corpus, 1, Some(cpu), &dir)?);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         for (k, &jobs) in cfg.jobs.iter().enumerate() {
             let dir = work.join(format!("korpus-j{jobs}"));
             let _ = std::fs::remove_dir_all(&dir);
             eprintln!("round {}: korpus index --jobs {jobs} ...", round + 1);
-            runs[k].push(index_korpus(bin, corpus, jobs, &dir)?);
+            runs[k].push(index_korpus(bin, corpus, jobs, None, &dir)?);
             if jobs != max_jobs {
                 let _ = std::fs::remove_dir_all(&dir);
             }
@@ -671,10 +725,13 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
         out["runs_wall_s"] = rows.iter().map(wall).collect::<Vec<_>>().into();
         out
     };
-    let index_rows: Vec<serde_json::Value> = runs[..cfg.jobs.len()]
+    let mut index_rows: Vec<serde_json::Value> = runs[..cfg.jobs.len()]
         .iter()
         .map(|r| summarize(r))
         .collect();
+    if one_core.is_some() {
+        index_rows.insert(0, summarize(&runs[one_core_k]));
+    }
     let baseline = summarize(&runs[cfg.jobs.len()]);
 
     // c. search latency, in-process.
@@ -803,6 +860,12 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
             median(r.clone()).into(),
         );
         ratio_runs.insert(format!("speedup_j1_to_j{max_jobs}"), r.into());
+    }
+    if one_core.is_some() {
+        let r = per_round(one_core_k, kmax);
+        let name = format!("speedup_1core_to_j{max_jobs}");
+        ratios.insert(name.clone(), median(r.clone()).into());
+        ratio_runs.insert(name, r.into());
     }
     let load_end = load();
 

@@ -378,7 +378,8 @@ pub(crate) fn has_sro(text: &str) -> bool {
     }
     let b = text.as_bytes();
     let alone_before = |i: usize| i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] >= 0x80);
-    let alone_after = |i: usize| i + 1 >= b.len() || !(b[i + 1].is_ascii_alphanumeric() || b[i + 1] >= 0x80);
+    let alone_after =
+        |i: usize| i + 1 >= b.len() || !(b[i + 1].is_ascii_alphanumeric() || b[i + 1] >= 0x80);
     let gap = |c: u8| c == b' ' || c == b'.';
     for (i, _) in b.iter().enumerate().filter(|(_, &c)| c | 0x20 == b'r') {
         if !alone_before(i) || b.get(i + 1) != Some(&b'.') {
