@@ -353,6 +353,14 @@ pub(crate) const MARKERS: &[(&str, &str, f32)] = &[
 /// (neuter/feminine of -ие/-ия nouns), which Russian never has.
 pub(crate) const EVIDENCE_SUFFIXES: &[(&str, &str)] = &[("bg", "ият ието ията")];
 
+/// Languages with marker words that may take a short text from a target
+/// without positive evidence of their own (see
+/// [`super::model::Params::missing_evidence`]). Czech and Slovak are often
+/// typed without diacritics and in telegraphic style (`Pro nas pujde o
+/// klicove utkani.`), with neither signature letters nor marker words, and
+/// the folded n-gram table already tells them from Slovenian.
+pub(crate) const NO_EVIDENCE_NEEDED: &[&str] = &["cs", "sk"];
+
 /// Words only one language group writes, each strong evidence on its own:
 /// the academic titles Czech and Slovak write before and after names
 /// (RNDr., MUDr., JUDr., PhDr., MVDr., PaedDr., ThDr.; CSc., DrSc.), common

@@ -459,7 +459,12 @@ mod tests {
 
     /// Detect with all targets; `Und` results carry the other language.
     fn label(text: &str) -> String {
-        let d = Detector::new(&Lang::TARGETS).detect(text);
+        label_with(&Detector::new(&Lang::TARGETS), text)
+    }
+
+    /// [`label`] with a given detector.
+    fn label_with(d: &Detector, text: &str) -> String {
+        let d = d.detect(text);
         match (d.lang, d.other) {
             (Lang::Und, Some(o)) => format!("und({o})"),
             (l, _) => l.code().to_string(),
@@ -543,6 +548,38 @@ mod tests {
         let spaced = d.scores("Rektascenzija objekta je 5 30, deklinacija 12,0");
         assert_eq!(plain, spaced);
         assert_eq!(label("Ulica Kabel d.o.o."), label("Ulica Kabel"));
+    }
+
+    #[test]
+    fn croatian_needs_evidence_of_its_own_to_take_short_slovenian() {
+        // Short Slovenian UI strings with no function word: what they share
+        // with Croatian is no evidence for Croatian.
+        let with = Detector::new(&Lang::TARGETS);
+        let without = Detector::with_params(
+            &Lang::TARGETS,
+            super::model::Params {
+                missing_evidence_latin: 0.0,
+                ..Default::default()
+            },
+        );
+        let margin = |d: &Detector, t: &str| {
+            let s = d.scores(t);
+            let get = |c: &str| s.iter().find(|x| x.0 == c).map(|x| x.2).unwrap();
+            get("sl") - get("hr")
+        };
+        for t in ["Zahtevana je prijava", "Vrsta datoteke", "Prikaži skrite datoteke"] {
+            assert!(margin(&with, t) > margin(&without, t) + 0.5, "{t}");
+            assert_eq!(label_with(&with, t), "sl", "{t}");
+        }
+        assert_eq!(label_with(&without, "Zahtevana je prijava"), "und(hr)");
+        // Croatian with its own letters, words or endings stays Croatian.
+        for t in [
+            "Promijeni veličinu fonta",
+            "Otvori vezu u novoj kartici",
+            "Očisti povijest pregledavanja",
+        ] {
+            assert_eq!(label_with(&with, t), "und(hr)", "{t}");
+        }
     }
 
     #[test]
