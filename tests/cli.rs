@@ -184,6 +184,40 @@ fn stats_json_per_language_and_all() {
 }
 
 #[test]
+fn stats_by_segment_counts_each_language_part() {
+    // The Slovak comment form at the end of the Slovenian article is its own
+    // `und` segment: by segment it counts under `und`, by main language
+    // under `sl`; no token is lost or counted twice.
+    let tokens = |by: &str| -> Vec<(String, u64, u64)> {
+        let o = on_corpus(&["stats", "summary", "--by", by, "--json"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        json_lines(&o)
+            .iter()
+            .map(|r| {
+                (
+                    r["group"].as_str().unwrap().to_string(),
+                    r["tokens"].as_u64().unwrap(),
+                    r["documents"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let by_lang = tokens("lang");
+    let by_segment = tokens("segment");
+    let get = |v: &[(String, u64, u64)], g: &str| v.iter().find(|r| r.0 == g).cloned();
+    let und = get(&by_segment, "und").expect("an und group");
+    assert_eq!(und.2, 1, "one document has an und segment");
+    assert!(und.1 > 0);
+    assert!(get(&by_lang, "und").is_none());
+    let sl_lang = get(&by_lang, "sl").unwrap().1;
+    let sl_seg = get(&by_segment, "sl").unwrap().1;
+    assert_eq!(sl_seg + und.1, sl_lang);
+    for l in ["ar", "de", "fa", "ru"] {
+        assert_eq!(get(&by_lang, l), get(&by_segment, l), "{l}");
+    }
+}
+
+#[test]
 fn stats_is_identical_across_thread_counts() {
     let a = stdout(&on_corpus(&["stats", "--json", "--jobs", "1"]));
     let b = stdout(&on_corpus(&["stats", "--json", "--jobs", "2"]));
@@ -244,6 +278,7 @@ fn keyness_lists_german_content_terms_first() {
 fn stats_subcommands_are_deterministic_across_jobs() {
     for args in [
         vec!["stats", "summary", "--by", "path", "--json"],
+        vec!["stats", "summary", "--by", "segment", "--json"],
         vec![
             "stats",
             "freq",

@@ -22,7 +22,7 @@ use crate::stats::{
 /// Arguments of `korpus stats`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  korpus stats\n  korpus stats summary --by path --csv\n  korpus stats freq --ngram 2 --min-count 3 --subset lang:de\n  korpus stats keyness --target lang:de --json\n  korpus stats colloc Kunden --measure logdice\n  korpus stats dups"
+    after_help = "Examples:\n  korpus stats\n  korpus stats summary --by path --csv\n  korpus stats summary --by segment\n  korpus stats freq --ngram 2 --min-count 3 --subset lang:de\n  korpus stats keyness --target lang:de --json\n  korpus stats colloc Kunden --measure logdice\n  korpus stats dups"
 )]
 pub struct StatsArgs {
     #[command(subcommand)]
@@ -51,7 +51,9 @@ struct Common {
 enum StatsWhat {
     /// Documents, tokens, types, hapax, TTR, MATTR, MTLD, Yule's K, lengths, Zipf, Heaps, top terms; and numbers found.
     Summary {
-        /// Group by lang, path, dir, all, or a metadata field name.
+        /// Group by lang (main language of each document), segment (language
+        /// of each segment: a mixed document counts in each of its
+        /// languages), path, dir, all, or a metadata field name.
         #[arg(long, default_value = "lang")]
         by: String,
         /// Top terms per group.
@@ -132,6 +134,7 @@ fn format(g: &Global, c: &Common) -> render::Format {
 fn group_by(s: &str) -> GroupBy {
     match s {
         "lang" => GroupBy::Lang,
+        "segment" => GroupBy::Segment,
         "path" => GroupBy::Path,
         "dir" => GroupBy::Dir,
         "all" => GroupBy::All,

@@ -567,7 +567,11 @@ mod tests {
             let get = |c: &str| s.iter().find(|x| x.0 == c).map(|x| x.2).unwrap();
             get("sl") - get("hr")
         };
-        for t in ["Zahtevana je prijava", "Vrsta datoteke", "Prikaži skrite datoteke"] {
+        for t in [
+            "Zahtevana je prijava",
+            "Vrsta datoteke",
+            "Prikaži skrite datoteke",
+        ] {
             assert!(margin(&with, t) > margin(&without, t) + 0.5, "{t}");
             assert_eq!(label_with(&with, t), "sl", "{t}");
         }

@@ -1306,7 +1306,13 @@ impl Model {
     /// A model with the given weights.
     pub fn build(p: Params) -> Model {
         Model {
-            latin: ScriptModel::build(Script::Latin, profiles::LATIN, LATIN_ALPHABETS, p, p.missing_evidence_latin),
+            latin: ScriptModel::build(
+                Script::Latin,
+                profiles::LATIN,
+                LATIN_ALPHABETS,
+                p,
+                p.missing_evidence_latin,
+            ),
             cyrillic: ScriptModel::build(
                 Script::Cyrillic,
                 profiles::CYRILLIC,

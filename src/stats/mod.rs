@@ -51,7 +51,10 @@ pub mod summary;
 
 use serde::Serialize;
 
-use crate::corpus::AnalyzedDoc;
+use std::borrow::Cow;
+
+use crate::corpus::{AnalyzedDoc, StoredDoc};
+use crate::lang::Lang;
 
 pub use colloc::{CollocAcc, CollocRow, Measure};
 pub use dedup::{dedup, jaccard, near_duplicates, Collapse, DupPair, MinHashAcc};
@@ -70,6 +73,10 @@ pub enum GroupBy {
     /// The document's main language (`doc.lang`; spans in other languages
     /// count toward the main language).
     Lang,
+    /// The language of each segment: a document in two languages counts in
+    /// both groups, each time with only its tokens in that language (the
+    /// Slovak footer of a Slovenian article counts under `und`).
+    Segment,
     /// Each document on its own (key: its path).
     Path,
     /// The directory holding the document (path up to the last `/` or `\`).
@@ -84,7 +91,7 @@ impl GroupBy {
         let d = &doc.doc;
         match self {
             GroupBy::All => "all".to_string(),
-            GroupBy::Lang => d.lang.code().to_string(),
+            GroupBy::Lang | GroupBy::Segment => d.lang.code().to_string(),
             GroupBy::Path => d.path.clone(),
             GroupBy::Dir => match d.path.rfind(['/', '\\']) {
                 Some(i) => d.path[..i].to_string(),
@@ -96,6 +103,50 @@ impl GroupBy {
                 Some(v) => v.to_string(),
             },
         }
+    }
+}
+
+impl GroupBy {
+    /// The parts of a document to count, each with its group key: the
+    /// document itself, or for [`GroupBy::Segment`] one part per language of
+    /// its tokens (in order of first appearance), holding only those tokens.
+    pub fn parts<'a>(&self, doc: &'a AnalyzedDoc) -> Vec<(String, Cow<'a, AnalyzedDoc>)> {
+        let first = doc.token_langs.first().copied();
+        let single = doc.token_langs.iter().all(|&l| Some(l) == first);
+        if *self != GroupBy::Segment || single {
+            let key = match (self, first) {
+                (GroupBy::Segment, Some(l)) => l.code().to_string(),
+                _ => self.key(doc),
+            };
+            return vec![(key, Cow::Borrowed(doc))];
+        }
+        let mut langs: Vec<Lang> = Vec::new();
+        for &l in &doc.token_langs {
+            if !langs.contains(&l) {
+                langs.push(l);
+            }
+        }
+        langs
+            .into_iter()
+            .map(|l| {
+                let tokens: Vec<_> = doc
+                    .tokens
+                    .iter()
+                    .zip(&doc.token_langs)
+                    .filter(|(_, &tl)| tl == l)
+                    .map(|(t, _)| t.clone())
+                    .collect();
+                let part = AnalyzedDoc {
+                    doc: StoredDoc {
+                        lang: l,
+                        ..doc.doc.clone()
+                    },
+                    token_langs: vec![l; tokens.len()],
+                    tokens,
+                };
+                (l.code().to_string(), Cow::Owned(part))
+            })
+            .collect()
     }
 }
 
@@ -159,6 +210,54 @@ pub(crate) fn fmt_o(x: Option<f64>, d: usize) -> String {
 mod group_tests {
     use super::*;
     use crate::stats::testutil::und;
+
+    #[test]
+    fn parts_by_segment_split_a_mixed_document() {
+        use crate::corpus::{AnalyzedDoc, LangSpan, StoredDoc};
+        let body = "Hvala za hitro pomoč. Dakujem za rychlu pomoc.";
+        let cut = body.find("Dakujem").unwrap();
+        let doc = AnalyzedDoc::new(StoredDoc {
+            id: "1".into(),
+            path: "a.txt".into(),
+            lang: Lang::Sl,
+            title: None,
+            body: body.into(),
+            spans: vec![
+                LangSpan {
+                    start: 0,
+                    end: cut,
+                    lang: Lang::Sl,
+                },
+                LangSpan {
+                    start: cut,
+                    end: body.len(),
+                    lang: Lang::Und,
+                },
+            ],
+            meta: Default::default(),
+        });
+        let lang = GroupBy::Lang.parts(&doc);
+        assert_eq!(lang.len(), 1);
+        assert_eq!(lang[0].0, "sl");
+        let seg = GroupBy::Segment.parts(&doc);
+        let keys: Vec<&str> = seg.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["sl", "und"]);
+        assert_eq!(
+            seg[0].1.tokens.len() + seg[1].1.tokens.len(),
+            doc.tokens.len()
+        );
+        assert!(seg[1].1.tokens.iter().all(|t| t.start >= cut));
+        assert!(seg.iter().all(|(k, p)| p.doc.lang.code() == k));
+        // A document in one language is not copied.
+        let one = AnalyzedDoc::new(StoredDoc {
+            spans: vec![],
+            ..doc.doc.clone()
+        });
+        assert!(matches!(
+            GroupBy::Segment.parts(&one)[0].1,
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn group_keys() {

@@ -223,9 +223,15 @@ impl NumbersAcc {
         }
     }
 
-    /// Add one document.
+    /// Add one document (with [`GroupBy::Segment`], each of its parts in
+    /// one language).
     pub fn add(&mut self, doc: &AnalyzedDoc) {
-        let g = self.group.key(doc);
+        for (key, part) in self.group.parts(doc) {
+            self.add_to(key, &part);
+        }
+    }
+
+    fn add_to(&mut self, g: String, doc: &AnalyzedDoc) {
         let mut seen = BTreeSet::new();
         for f in find_numbers(doc) {
             let surface: String = doc.doc.body[f.start..f.end]

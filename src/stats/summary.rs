@@ -139,9 +139,15 @@ impl SummaryAcc {
         self
     }
 
-    /// Add one document.
+    /// Add one document (with [`GroupBy::Segment`], each of its parts in
+    /// one language).
     pub fn add(&mut self, doc: &AnalyzedDoc) {
-        let key = self.group.key(doc);
+        for (key, part) in self.group.parts(doc) {
+            self.add_to(key, &part);
+        }
+    }
+
+    fn add_to(&mut self, key: String, doc: &AnalyzedDoc) {
         let g = self.groups.entry(key).or_default();
         g.docs += 1;
         let toks = &doc.tokens;
