@@ -123,6 +123,20 @@ fn search_paging() {
 fn detect_file_stdin_and_per_line() {
     let o = on_corpus(&["detect", SL, "--json"]);
     assert_eq!(json_lines(&o)[0]["lang"], "sl");
+    // Segments: the Slovak footer is `und`, most like Slovak, in both forms.
+    let o = on_corpus(&["detect", SL, "--segments", "--json"]);
+    let v = json_lines(&o);
+    assert_eq!(v.len(), 3, "{v:?}");
+    assert_eq!(
+        (&v[2]["lang"], &v[2]["other"]),
+        (&"und".into(), &"sk".into())
+    );
+    let o = on_corpus(&["detect", SL, "--segments"]);
+    let human = stdout(&o);
+    assert!(
+        human.lines().last().unwrap().ends_with("(most like sk)"),
+        "{human}"
+    );
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_korpus"));
     c.args(["detect", "--per-line", "--json"])
         .stdin(std::process::Stdio::piped())

@@ -58,27 +58,40 @@ pub fn run(g: &Global, a: DetectArgs) -> anyhow::Result<u8> {
     } else {
         vec![text.as_str()]
     };
+    // `und` says which other language the text is most like, if any.
+    let most_like = |d: &crate::detect::Detection| {
+        d.other
+            .as_deref()
+            .map(|o| format!(" (most like {o})"))
+            .unwrap_or_default()
+    };
     for unit in units {
         let d = detector.detect(unit);
         if g.json {
             output::json_line(&mut out, &d)?;
         } else {
-            let other = d
-                .other
-                .as_deref()
-                .map(|o| format!(" (most like {o})"))
-                .unwrap_or_default();
-            writeln!(out, "{}\t{:.2}{}", d.lang.code(), d.confidence, other)?;
+            writeln!(
+                out,
+                "{}\t{:.2}{}",
+                d.lang.code(),
+                d.confidence,
+                most_like(&d)
+            )?;
         }
         if a.segments {
             for s in detector.segments(unit) {
                 if g.json {
                     output::json_line(&mut out, &s)?;
                 } else {
+                    let d = &s.detection;
                     writeln!(
                         out,
-                        "  {}..{}\t{}\t{:.2}",
-                        s.start, s.end, s.detection.lang, s.detection.confidence
+                        "  {}..{}\t{}\t{:.2}{}",
+                        s.start,
+                        s.end,
+                        d.lang,
+                        d.confidence,
+                        most_like(d)
                     )?;
                 }
             }
