@@ -31,7 +31,7 @@ pub struct KwicArgs {
     #[arg(long)]
     csv: bool,
     /// Lines to print (0: all).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, short = 'n', default_value_t = 0)]
     limit: usize,
 }
 

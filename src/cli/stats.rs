@@ -72,7 +72,7 @@ enum StatsWhat {
         #[arg(long, default_value_t = 2)]
         min_count: u64,
         /// Rows to print (0: all).
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, short = 'n', default_value_t = 50)]
         limit: usize,
     },
     /// Keyness of a target subset against a reference: G², Log Ratio, LRC, %DIFF.
@@ -90,7 +90,7 @@ enum StatsWhat {
         #[arg(long, default_value = "lrc")]
         sort: String,
         /// Rows to print (0: all).
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, short = 'n', default_value_t = 50)]
         limit: usize,
     },
     /// Collocates of a word.
@@ -110,7 +110,7 @@ enum StatsWhat {
         #[arg(long, default_value_t = 2)]
         min_count: u64,
         /// Rows to print per language.
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, short = 'n', default_value_t = 30)]
         limit: usize,
     },
     /// Near-duplicate documents (same text under another path, or only boilerplate changed).
