@@ -366,10 +366,9 @@ pub(crate) const NO_EVIDENCE_NEEDED: &[&str] = &["cs", "sk"];
 /// (RNDr., MUDr., JUDr., PhDr., MVDr., PaedDr., ThDr.; CSc., DrSc.), common
 /// in signatures and letterheads, which are short texts with few other
 /// clues. Each adds [`super::model::Params::specific_bonus`].
-pub(crate) const SPECIFIC_WORDS: &[(&str, &str)] = &[
-    ("cs", "rndr mudr judr phdr mvdr paeddr thdr csc drsc"),
-    ("sk", "rndr mudr judr phdr mvdr paeddr thdr csc drsc"),
-];
+pub(crate) const SPECIFIC_WORDS: &[(&str, &str)] = &[("cs", CS_SK_TITLES), ("sk", CS_SK_TITLES)];
+
+const CS_SK_TITLES: &str = "rndr mudr judr phdr mvdr paeddr thdr csc drsc";
 
 /// Languages whose limited companies are `s. r. o.` (Czech společnost s
 /// ručením omezeným, Slovak spoločnosť s ručením obmedzeným): see

@@ -316,10 +316,9 @@ pub(crate) struct ScriptModel {
     suffixes: FastMap<u64, (Deltas, Option<u16>)>,
     /// Prior log-score per language.
     prior: Vec<f32>,
-    /// What naming a company `s.r.o.` adds, and the languages it is
-    /// evidence of (bit set over language ids).
+    /// What naming a company `s.r.o.` adds; it is also evidence of each of
+    /// these languages.
     sro: Deltas,
-    sro_evidence: u64,
     /// Per marker id (language, rate).
     markers: Vec<(u16, f32)>,
     /// Non-target languages that need positive evidence (signature letter
@@ -637,13 +636,13 @@ impl ScriptModel {
                 }
             }
         }
-        let mut specific_words: FastMap<&'static str, Vec<u16>> = FastMap::default();
+        // Words only one language group writes: a bonus here, and evidence
+        // below.
         for (code, list) in SPECIFIC_WORDS {
             let Some(i) = id(code) else { continue };
             for w in list.split_whitespace() {
                 max_word_chars = max_word_chars.max(w.chars().count());
                 words.entry(w).or_default().push((i, p.specific_bonus));
-                specific_words.entry(w).or_default().push(i);
             }
         }
         let sro: Deltas = SRO_LANGS
@@ -651,7 +650,6 @@ impl ScriptModel {
             .filter_map(|c| id(c))
             .map(|i| (i, p.specific_bonus))
             .collect();
-        let sro_evidence = sro.iter().fold(0u64, |b, &(i, _)| b | 1 << i);
         let mut sig_letters: FastMap<char, Vec<u16>> = FastMap::default();
         let mut sigs = Vec::new();
         for (code, letters, rate) in SIGNATURES {
@@ -714,8 +712,11 @@ impl ScriptModel {
                 }
             }
         }
-        for (w, ls) in specific_words {
-            evidence_words.entry(w).or_default().extend(ls);
+        for (code, list) in SPECIFIC_WORDS {
+            let Some(i) = id(code) else { continue };
+            for w in list.split_whitespace() {
+                evidence_words.entry(w).or_default().push(i);
+            }
         }
         let mut evidence_suffixes: FastMap<&'static str, u16> = FastMap::default();
         for (code, list) in EVIDENCE_SUFFIXES {
@@ -784,7 +785,6 @@ impl ScriptModel {
             markers,
             prior,
             sro,
-            sro_evidence,
             codes,
             targets,
             trigrams: FlatDeltas::from(trigrams),
@@ -946,8 +946,8 @@ impl ScriptModel {
         if !self.sro.is_empty() && has_sro(text) {
             for &(i, w) in &self.sro {
                 s[i as usize] += w;
+                evidence_hit |= 1 << i;
             }
-            evidence_hit |= self.sro_evidence;
         }
         let sig_hit = |k: usize| sig_hit >> k & 1 == 1;
         let marker_hit = |k: usize| marker_hit >> k & 1 == 1;

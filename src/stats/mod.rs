@@ -104,9 +104,7 @@ impl GroupBy {
             },
         }
     }
-}
 
-impl GroupBy {
     /// The parts of a document to count, each with its group key: the
     /// document itself, or for [`GroupBy::Segment`] one part per language of
     /// its tokens (in order of first appearance), holding only those tokens.
