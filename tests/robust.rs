@@ -209,6 +209,82 @@ fn incremental_rerun_reads_only_changed_files() {
 }
 
 #[test]
+fn rerun_with_several_workers_and_commits_replaces_exactly_the_changed_files() {
+    // Segments are written on the worker threads and handed to tantivy at
+    // each commit; the deletes of changed and pruned files must remove
+    // their old documents and never a document added in the same run.
+    let t = TestDir::new();
+    let n = 40;
+    let files: Vec<PathBuf> = (0..n)
+        .map(|i| {
+            t.write(
+                &format!("in/f{i:02}.txt"),
+                format!("Die Lieferung kam pünktlich an, Bestellung {i}."),
+            )
+        })
+        .collect();
+    let input = t.path().join("in");
+    let idx = korpus::index::KorpusIndex::open_or_create(&t.index()).unwrap();
+    let opts = korpus::index::IndexOptions {
+        jobs: 2,
+        heap_bytes: 30 << 20,
+        commit_every: 3,
+        prune: true,
+        ..Default::default()
+    };
+    let index = |idx: &korpus::index::KorpusIndex| {
+        korpus::index::write::index_paths(idx, std::slice::from_ref(&input), &opts, &|_, _| {})
+            .unwrap()
+    };
+    assert_eq!(index(&idx).documents, n as u64);
+    let changed: Vec<usize> = (0..n).filter(|i| i % 3 == 0).collect();
+    let removed: Vec<usize> = (0..n).filter(|i| i % 5 == 1).collect();
+    for &i in &changed {
+        let text = format!("Der Vertrag wurde verlängert, Bestellung {i}.");
+        std::fs::write(&files[i], text).unwrap();
+    }
+    for &i in &removed {
+        std::fs::remove_file(&files[i]).unwrap();
+    }
+    let s = index(&idx);
+    let kept = |i: &usize| !removed.contains(i);
+    assert_eq!(
+        s.documents_added,
+        changed.iter().filter(|i| kept(i)).count()
+    );
+    let replaced = (0..n)
+        .filter(|i| changed.contains(i) || removed.contains(i))
+        .count();
+    assert_eq!(s.documents_removed, replaced);
+    assert_eq!(s.documents, (n - removed.len()) as u64);
+    let paths = |q: &str| {
+        let o = korpus::index::SearchOptions {
+            limit: 1000,
+            ..Default::default()
+        };
+        let mut p: Vec<String> = idx
+            .search(q, &o)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        p.sort();
+        p
+    };
+    let expect = |f: &dyn Fn(&usize) -> bool| {
+        let mut p: Vec<String> = (0..n)
+            .filter(|i| kept(i) && f(i))
+            .map(|i| files[i].display().to_string())
+            .collect();
+        p.sort();
+        p
+    };
+    assert_eq!(paths("Vertrag"), expect(&|i| changed.contains(i)));
+    assert_eq!(paths("Lieferung"), expect(&|i| !changed.contains(i)));
+}
+
+#[test]
 fn changed_file_is_replaced_even_when_the_state_is_unusable() {
     // An index whose state cannot be trusted (written by another version)
     // may hold documents of any path: re-indexing must still delete the old

@@ -69,7 +69,9 @@ pub struct Global {
     /// Print JSON lines instead of tables.
     #[arg(long, global = true)]
     json: bool,
-    /// Worker threads (default: all cores).
+    /// Threads that do the work (reading, detection, analysis, indexing,
+    /// statistics): korpus keeps about this many cores busy (default: all
+    /// cores).
     #[arg(long, short = 'j', global = true)]
     jobs: Option<usize>,
 }

@@ -9,6 +9,7 @@
 //! finds Russian `клиентами`. Full text is stored once, in `text`.
 
 pub mod boilerplate;
+mod lanes;
 pub mod merge;
 pub mod search;
 pub mod write;

@@ -1,9 +1,12 @@
 //! Indexing: discover → read and decode → detect → add to tantivy, in parallel.
 //!
-//! Files are processed in sorted order, in chunks: each chunk is read, decoded
-//! and language-detected in parallel with rayon (order preserved), then added
-//! to the tantivy writer, whose own threads run the analyzers. Files larger
-//! than [`IngestOptions::max_file_bytes`] are streamed one document at a time
+//! Files are processed in sorted order, in chunks: each chunk is read, decoded,
+//! language-detected and analyzed in parallel with rayon (order preserved);
+//! one thread then decides, in file order, which documents to keep
+//! (duplicates), and the kept ones are indexed on the same pool, each worker
+//! writing a segment of its own ([`super::lanes`]), so `--jobs N` keeps N
+//! threads busy and no more. Files larger than
+//! [`IngestOptions::max_file_bytes`] are streamed one document at a time
 //! through [`ingest::read_file_with`] on the adding thread, so they are never
 //! held whole.
 //!
@@ -39,6 +42,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{OwnedValue, Value};
 use tantivy::{IndexWriter, Opstamp, TantivyDocument, Term};
 
+use super::lanes::Lanes;
 use super::merge::KorpusMergePolicy;
 use super::{KorpusIndex, MANIFEST};
 use crate::analysis::tokenizer;
@@ -52,13 +56,15 @@ use crate::lang::Lang;
 /// How to index.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
-    /// Worker threads (decode, detect, analyze).
+    /// Worker threads (decode, detect, analyze, index): the threads that
+    /// do the work, so about the cores a run keeps busy.
     pub jobs: usize,
     /// Target languages for detection.
     pub targets: Vec<Lang>,
     /// How to read input files.
     pub ingest: IngestOptions,
-    /// tantivy writer memory budget in bytes (split among threads).
+    /// Indexing memory budget in bytes (split among the worker threads'
+    /// segment writers).
     pub heap_bytes: usize,
     /// Commit after at least this many documents were added since the last
     /// commit (checked after each file). 0 = only at the end.
@@ -286,6 +292,9 @@ struct Prepared {
 }
 
 const CHUNK_FILES: usize = 256;
+/// Kept documents are indexed at the end of each chunk, or once they hold
+/// this many bytes of text (a large JSONL or CSV file, a streamed file).
+const BATCH_BYTES: usize = 16 << 20;
 
 /// What to do with a discovered file.
 enum Plan {
@@ -337,6 +346,13 @@ fn key(p: &Path) -> String {
 struct Run<'a> {
     index: &'a KorpusIndex,
     writer: IndexWriter,
+    /// The worker pool, which also indexes.
+    pool: &'a rayon::ThreadPool,
+    /// A segment writer per worker.
+    lanes: Lanes,
+    /// Documents kept but not yet indexed, and their text bytes.
+    batch: Vec<Prepared>,
+    batch_bytes: usize,
     state: IndexState,
     /// Committed searcher at the start, to find duplicates of kept files.
     searcher: tantivy::Searcher,
@@ -399,25 +415,52 @@ impl Run<'_> {
             return Ok(Some(first));
         }
         self.seen.insert(p.doc.id.clone(), p.doc.path.clone());
-        add(self.index, &mut self.writer, p)?;
+        self.batch_bytes += p.doc.body.len();
+        self.batch.push(p);
+        if self.batch_bytes >= BATCH_BYTES {
+            self.index_batch()?;
+        }
         Ok(None)
     }
 
-    /// Delete the committed documents of a file.
-    fn forget(&mut self, path: &str) {
+    /// Index the kept documents on the pool, each worker into its own
+    /// segment. Returns when they are all added.
+    fn index_batch(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        self.batch_bytes = 0;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let (index, lanes) = (self.index, &self.lanes);
+        self.pool.install(|| {
+            batch
+                .into_par_iter()
+                .try_for_each(|p| lanes.add(document(index, p)))
+        })
+    }
+
+    /// Delete the committed documents of a file. Returns whether a delete
+    /// was issued.
+    fn forget(&mut self, path: &str) -> bool {
         let old = self.state.files.remove(path);
-        if old.is_some() || !self.state_complete {
+        // Nothing to delete in an index without live documents (and a
+        // delete there would stay pending for this run's segments).
+        let delete = self.searcher.num_docs() > 0 && (old.is_some() || !self.state_complete);
+        if delete {
             let f = self.index.fields();
             self.writer.delete_term(Term::from_field_text(f.path, path));
         }
         if let Some(old) = old {
             self.removed += old.documents;
         }
+        delete
     }
 
     /// Index a file too large to hold in memory: its documents are prepared
-    /// and added one at a time as they are read, with a commit every
-    /// `stream_commit_bytes` so tantivy's queue stays bounded.
+    /// and added one at a time as they are read (and indexed in batches of
+    /// [`BATCH_BYTES`]), with a commit every `stream_commit_bytes`, so its
+    /// parts become searchable while it is read. Its old documents were
+    /// deleted before the run's first document was added.
     #[allow(clippy::too_many_arguments)]
     fn stream_file(
         &mut self,
@@ -429,7 +472,6 @@ impl Run<'_> {
         detector: &Detector,
         scratch: &mut Scratch,
     ) -> Result<()> {
-        self.forget(k);
         let hash = hash_file(p);
         let mut kept = 0;
         let mut dup_of = None;
@@ -447,10 +489,9 @@ impl Run<'_> {
                 Ok(None) => kept += 1,
                 Err(e) => err = Some(e),
             }
-            // tantivy queues added documents without bound: commit to drain
-            // the queue. The file is recorded with an impossible size, so a
-            // killed run re-reads it (its committed parts are deleted by
-            // path first).
+            // Commit the part read so far. The file is recorded with an
+            // impossible size, so a killed run re-reads it (its committed
+            // parts are deleted by path first).
             if err.is_none() && pending_bytes >= opts.stream_commit_bytes.max(1) {
                 pending_bytes = 0;
                 self.state.files.insert(
@@ -534,6 +575,8 @@ impl Run<'_> {
     fn commit(&mut self, complete: bool) -> Result<IndexSummary> {
         self.state.version = STATE_VERSION;
         let dir = self.index.dir().to_path_buf();
+        self.index_batch()?;
+        self.lanes.hand_over(self.pool, &self.writer)?;
         let mut prepared = self.writer.prepare_commit()?;
         let state_file = format!("{STATE_PREFIX}{}.json", prepared.opstamp());
         let state = &self.state;
@@ -568,11 +611,12 @@ impl Run<'_> {
 }
 
 /// Open the writer of `index`; a held lock is [`Error::Locked`].
-/// Its merge policy is [`KorpusMergePolicy`].
-pub fn writer(index: &KorpusIndex, jobs: usize, heap_bytes: usize) -> Result<IndexWriter> {
+/// Its merge policy is [`KorpusMergePolicy`]. Its own indexing thread stays
+/// idle: segments are written by [`Lanes`] and handed to it.
+pub fn writer(index: &KorpusIndex) -> Result<IndexWriter> {
     let writer = index
         .tantivy()
-        .writer_with_num_threads(jobs.max(1), heap_bytes.max(15 << 20))
+        .writer_with_num_threads(1, 15 << 20)
         .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(_, _) => {
                 Error::Locked(index.dir().to_path_buf(), ".tantivy-writer.lock".into())
@@ -592,7 +636,7 @@ pub fn index_paths(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<IndexSummary> {
     // Take the lock first: a second run fails before doing any work.
-    let writer = writer(index, opts.jobs, opts.heap_bytes)?;
+    let writer = writer(index)?;
     let (files, discover_reports) = ingest::discover(paths)?;
     let mut stream_scratch = Scratch::default();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -654,6 +698,10 @@ pub fn index_paths(
     let mut run = Run {
         index,
         writer,
+        pool: &pool,
+        lanes: Lanes::new(index.tantivy(), opts.jobs, opts.heap_bytes),
+        batch: Vec::new(),
+        batch_bytes: 0,
         state,
         searcher,
         replaced,
@@ -677,12 +725,23 @@ pub fn index_paths(
         missing: 0,
     };
     if opts.prune {
-        for k in &gone {
-            run.forget(k);
-        }
         run.pruned = gone.len();
     } else {
         run.missing = gone.len();
+    }
+    // The committed documents of every file read again or pruned are
+    // deleted first, in a commit of their own: segments written in this run
+    // are handed to the writer later, and a segment handed over sees every
+    // delete still pending (see `super::lanes`). A run killed after this
+    // commit reads those files again as new ones.
+    let mut forgotten: Vec<String> = run.replaced.iter().cloned().collect();
+    forgotten.sort();
+    let mut deleted = false;
+    for k in &forgotten {
+        deleted |= run.forget(k);
+    }
+    if deleted {
+        run.commit(false)?;
     }
 
     let total = files.len();
@@ -745,7 +804,6 @@ pub fn index_paths(
                         run.state.files.insert(k, st);
                     }
                     Work::Read(docs, report, st) => {
-                        run.forget(&k);
                         let mut kept = 0;
                         let mut dup_of = None;
                         for d in docs {
@@ -766,6 +824,7 @@ pub fn index_paths(
                     run.commit(false)?;
                 }
             }
+            run.index_batch()?;
             done += chunk.len();
             progress(done, total);
         }
@@ -777,7 +836,7 @@ pub fn index_paths(
 }
 
 /// Chunks being read at once (or read and waiting to be added).
-const IN_FLIGHT: usize = 3;
+const IN_FLIGHT: usize = 6;
 
 /// Chunk results back in chunk order. Asking for the next chunk means the
 /// previous one was added: its permit goes back to the reading thread.
@@ -895,7 +954,8 @@ fn main_language(spans: &[LangSpan], detector: &Detector, body: &str) -> Lang {
     }
 }
 
-fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()> {
+/// The tantivy document of a prepared one.
+fn document(index: &KorpusIndex, p: Prepared) -> TantivyDocument {
     let f = index.fields();
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &p.doc.id);
@@ -930,8 +990,7 @@ fn add(index: &KorpusIndex, writer: &mut IndexWriter, p: Prepared) -> Result<()>
         doc.add_object(f.meta, obj.into_iter().collect());
     }
     doc.add_text(f.text, &p.doc.body);
-    writer.add_document(doc)?;
-    Ok(())
+    doc
 }
 
 fn summarize(
