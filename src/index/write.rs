@@ -836,7 +836,7 @@ pub fn index_paths(
 }
 
 /// Chunks being read at once (or read and waiting to be added).
-const IN_FLIGHT: usize = 6;
+const IN_FLIGHT: usize = 3;
 
 /// Chunk results back in chunk order. Asking for the next chunk means the
 /// previous one was added: its permit goes back to the reading thread.
