@@ -127,3 +127,54 @@ impl Lanes {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::schema::{Schema, STORED, TEXT};
+    use tantivy::{doc, Index};
+
+    /// Documents of many distinct terms, so a lane's budget is spent after
+    /// a few hundred.
+    fn docs(field: tantivy::schema::Field, n: usize) -> Vec<TantivyDocument> {
+        (0..n)
+            .map(|i| {
+                let text: String = (0..400).map(|j| format!("w{i}x{j} ")).collect();
+                doc!(field => text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_document_reaches_the_index_through_full_and_open_lanes() {
+        let mut b = Schema::builder();
+        let body = b.add_text_field("body", TEXT | STORED);
+        let index = Index::create_in_ram(b.build());
+        let writer: IndexWriter = index.writer_with_num_threads(1, 15 << 20).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let lanes = Lanes::new(&index, 2, 0);
+        assert_eq!(lanes.budget, MIN_LANE_BYTES);
+        let n = 2_000;
+        pool.install(|| docs(body, n).into_par_iter().try_for_each(|d| lanes.add(d)))
+            .unwrap();
+        // Some lanes filled up and were finished while documents came in.
+        assert!(!lanes.finished.lock().unwrap().is_empty());
+        let mut writer = writer;
+        lanes.hand_over(&pool, &writer).unwrap();
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.num_docs(), n as u64);
+        assert!(searcher.segment_readers().len() >= 3);
+        // Nothing is left open or unhanded.
+        assert!(lanes.slots.iter().all(|s| s.lock().unwrap().is_none()));
+        assert!(lanes.finished.lock().unwrap().is_empty());
+        let q = tantivy::query::TermQuery::new(
+            tantivy::Term::from_field_text(body, "w1999x399"),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        assert_eq!(searcher.search(&q, &tantivy::collector::Count).unwrap(), 1);
+    }
+}
