@@ -34,6 +34,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -295,6 +296,43 @@ const CHUNK_FILES: usize = 256;
 /// Kept documents are indexed at the end of each chunk, or once they hold
 /// this many bytes of text (a large JSONL or CSV file, a streamed file).
 const BATCH_BYTES: usize = 16 << 20;
+/// Indexing tasks that may be queued or running at once; the adding thread
+/// waits for one to finish before it queues more.
+const MAX_PENDING: usize = 4;
+
+/// The indexing tasks on the pool: how many are unfinished, and the first
+/// error one of them met.
+#[derive(Default)]
+struct Pending {
+    count: Mutex<usize>,
+    done: Condvar,
+    error: Mutex<Option<Error>>,
+}
+
+impl Pending {
+    /// Wait until fewer than `n` tasks are unfinished.
+    fn wait_below(&self, n: usize) {
+        let mut count = self.count.lock().expect("pending lock");
+        while *count >= n {
+            count = self.done.wait(count).expect("pending lock");
+        }
+    }
+
+    fn finish(&self, r: Result<()>) {
+        if let Err(e) = r {
+            self.error.lock().expect("error lock").get_or_insert(e);
+        }
+        *self.count.lock().expect("pending lock") -= 1;
+        self.done.notify_all();
+    }
+
+    fn take_error(&self) -> Result<()> {
+        match self.error.lock().expect("error lock").take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
 
 /// What to do with a discovered file.
 enum Plan {
@@ -349,7 +387,10 @@ struct Run<'a> {
     /// The worker pool, which also indexes.
     pool: &'a rayon::ThreadPool,
     /// A segment writer per worker.
-    lanes: Lanes,
+    lanes: Arc<Lanes>,
+    fields: Arc<super::Fields>,
+    /// Indexing tasks running or queued on the pool.
+    pending: Arc<Pending>,
     /// Documents kept but not yet indexed, and their text bytes.
     batch: Vec<Prepared>,
     batch_bytes: usize,
@@ -423,20 +464,39 @@ impl Run<'_> {
         Ok(None)
     }
 
-    /// Index the kept documents on the pool, each worker into its own
-    /// segment. Returns when they are all added.
+    /// Index the kept documents in a task on the pool, into the segment of
+    /// the worker that runs it, while this thread goes on taking chunks.
+    /// Waits while [`MAX_PENDING`] such tasks are unfinished; returns the
+    /// error of a task that failed since the last call.
     fn index_batch(&mut self) -> Result<()> {
         let batch = std::mem::take(&mut self.batch);
         self.batch_bytes = 0;
-        if batch.is_empty() {
-            return Ok(());
+        if !batch.is_empty() {
+            self.pending.wait_below(MAX_PENDING);
+            *self.pending.count.lock().expect("pending lock") += 1;
+            let (lanes, fields, pending) = (
+                self.lanes.clone(),
+                self.fields.clone(),
+                self.pending.clone(),
+            );
+            self.pool.spawn(move || {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    batch
+                        .into_iter()
+                        .try_for_each(|p| lanes.add(document(&fields, p)))
+                }))
+                .unwrap_or_else(|_| Err(Error::Invalid("an indexing task panicked".into())));
+                pending.finish(r);
+            });
         }
-        let (index, lanes) = (self.index, &self.lanes);
-        self.pool.install(|| {
-            batch
-                .into_par_iter()
-                .try_for_each(|p| lanes.add(document(index, p)))
-        })
+        self.pending.take_error()
+    }
+
+    /// Wait until every kept document is in a segment writer.
+    fn wait_indexed(&mut self) -> Result<()> {
+        self.index_batch()?;
+        self.pending.wait_below(1);
+        self.pending.take_error()
     }
 
     /// Delete the committed documents of a file. Returns whether a delete
@@ -575,7 +635,7 @@ impl Run<'_> {
     fn commit(&mut self, complete: bool) -> Result<IndexSummary> {
         self.state.version = STATE_VERSION;
         let dir = self.index.dir().to_path_buf();
-        self.index_batch()?;
+        self.wait_indexed()?;
         self.lanes.hand_over(self.pool, &self.writer)?;
         let mut prepared = self.writer.prepare_commit()?;
         let state_file = format!("{STATE_PREFIX}{}.json", prepared.opstamp());
@@ -699,7 +759,9 @@ pub fn index_paths(
         index,
         writer,
         pool: &pool,
-        lanes: Lanes::new(index.tantivy(), opts.jobs, opts.heap_bytes),
+        lanes: Arc::new(Lanes::new(index.tantivy(), opts.jobs, opts.heap_bytes)),
+        fields: Arc::new(index.fields().clone()),
+        pending: Arc::default(),
         batch: Vec::new(),
         batch_bytes: 0,
         state,
@@ -750,7 +812,7 @@ pub fn index_paths(
     // With several jobs, pipelined: a producer thread reads, detects and
     // analyzes the next chunk on the pool while this thread adds the current
     // one to the writer. With one job, one thread does both in turn.
-    std::thread::scope(|sc| -> Result<()> {
+    let added = std::thread::scope(|sc| -> Result<()> {
         let (pool, detector, items) = (&pool, &detector, &items);
         let works: Box<dyn Iterator<Item = Vec<Work>>> = if opts.jobs > 1 {
             // Chunks are read as separate tasks, up to IN_FLIGHT at once, so
@@ -829,7 +891,12 @@ pub fn index_paths(
             progress(done, total);
         }
         Ok(())
-    })?;
+    });
+    if added.is_err() {
+        // Leave no indexing task writing segment files behind.
+        run.pending.wait_below(1);
+    }
+    added?;
     let summary = run.commit(true)?;
     run.writer.wait_merging_threads()?;
     Ok(summary)
@@ -955,8 +1022,7 @@ fn main_language(spans: &[LangSpan], detector: &Detector, body: &str) -> Lang {
 }
 
 /// The tantivy document of a prepared one.
-fn document(index: &KorpusIndex, p: Prepared) -> TantivyDocument {
-    let f = index.fields();
+fn document(f: &super::Fields, p: Prepared) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &p.doc.id);
     doc.add_text(f.path, &p.doc.path);
