@@ -402,7 +402,7 @@ struct Run<'a> {
     /// Whether `state` lists every path with committed documents (a
     /// fresh index, `--force`, or a state written by this version), so a
     /// path missing from it needs no delete. Each delete costs a term
-    /// lookup in every segment at every commit.
+    /// lookup in every segment.
     state_complete: bool,
     /// Ids added in this run → path.
     seen: HashMap<String, String>,
