@@ -809,9 +809,11 @@ pub fn index_paths(
     let total = files.len();
     let items: Vec<(&PathBuf, Plan)> = files.iter().zip(plans).collect();
     let mut done = 0;
-    // With several jobs, pipelined: a producer thread reads, detects and
-    // analyzes the next chunk on the pool while this thread adds the current
-    // one to the writer. With one job, one thread does both in turn.
+    // With several jobs, pipelined: a producer thread has the next chunks
+    // read, detected and analyzed on the pool while this thread takes the
+    // current one, keeps its documents that are not duplicates and queues
+    // their indexing on the same pool. With one job, the one worker does
+    // each step in turn.
     let added = std::thread::scope(|sc| -> Result<()> {
         let (pool, detector, items) = (&pool, &detector, &items);
         let works: Box<dyn Iterator<Item = Vec<Work>>> = if opts.jobs > 1 {
