@@ -1132,3 +1132,38 @@ fn summarize(
 
 use tantivy::schema::IndexRecordOption;
 use tantivy::DocSet;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pending_tasks_are_waited_for_and_an_error_is_reported_once() {
+        let pending = Arc::new(Pending::default());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        for i in 0..8 {
+            pending.wait_below(MAX_PENDING);
+            *pending.count.lock().unwrap() += 1;
+            let p = pending.clone();
+            pool.spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                let r = match i {
+                    3 => Err(Error::Invalid("first".into())),
+                    5 => Err(Error::Invalid("second".into())),
+                    _ => Ok(()),
+                };
+                p.finish(r);
+            });
+            assert!(*pending.count.lock().unwrap() <= MAX_PENDING);
+        }
+        pending.wait_below(1);
+        assert_eq!(*pending.count.lock().unwrap(), 0);
+        let e = pending.take_error().unwrap_err();
+        assert!(matches!(e, Error::Invalid(ref m) if m == "first" || m == "second"));
+        // Taken once: the next call is clean.
+        assert!(pending.take_error().is_ok());
+    }
+}
