@@ -462,6 +462,11 @@ mod tests {
         label_with(&Detector::new(&Lang::TARGETS), text)
     }
 
+    /// The score of language `code` in `d.scores(text)`.
+    fn score(scores: &[(&str, Option<Lang>, f32)], code: &str) -> f32 {
+        scores.iter().find(|x| x.0 == code).map(|x| x.2).unwrap()
+    }
+
     /// [`label`] with a given detector.
     fn label_with(d: &Detector, text: &str) -> String {
         let d = d.detect(text);
@@ -564,8 +569,7 @@ mod tests {
         );
         let margin = |d: &Detector, t: &str| {
             let s = d.scores(t);
-            let get = |c: &str| s.iter().find(|x| x.0 == c).map(|x| x.2).unwrap();
-            get("sl") - get("hr")
+            score(&s, "sl") - score(&s, "hr")
         };
         for t in [
             "Zahtevana je prijava",
@@ -594,8 +598,7 @@ mod tests {
         let d = Detector::new(&Lang::TARGETS);
         let cs = |t: &str| {
             let s = d.scores(t);
-            let get = |c: &str| s.iter().find(|x| x.0 == c).map(|x| x.2).unwrap();
-            get("cs").max(get("sk")) - get("de").max(get("sl"))
+            score(&s, "cs").max(score(&s, "sk")) - score(&s, "de").max(score(&s, "sl"))
         };
         for (with, without) in [
             ("CDL Kabel s. r. o.", "CDL Kabel"),

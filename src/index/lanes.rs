@@ -34,8 +34,10 @@ use crate::error::Result;
 /// Bytes of a lane's budget left unused, as tantivy keeps
 /// (`MARGIN_IN_BYTES`): a document is added before the budget is checked.
 const MARGIN_BYTES: usize = 1 << 20;
-/// Smallest budget of a lane, tantivy's minimum per indexing thread.
-const MIN_LANE_BYTES: usize = 15 << 20;
+/// Smallest budget of a lane: tantivy's minimum per indexing thread
+/// (`MEMORY_BUDGET_NUM_BYTES_MIN`, not exported), also what the idle
+/// `IndexWriter` is opened with.
+pub(super) const MIN_HEAP_BYTES: usize = 15 << 20;
 
 struct Lane {
     writer: SegmentWriter,
@@ -61,7 +63,7 @@ impl Lanes {
         index.settings_mut().docstore_compress_dedicated_thread = false;
         Lanes {
             index,
-            budget: (heap_bytes / jobs).max(MIN_LANE_BYTES),
+            budget: (heap_bytes / jobs).max(MIN_HEAP_BYTES),
             slots: (0..jobs).map(|_| Mutex::new(None)).collect(),
             finished: Mutex::new(Vec::new()),
         }
@@ -156,7 +158,7 @@ mod tests {
             .build()
             .unwrap();
         let lanes = Lanes::new(&index, 2, 0);
-        assert_eq!(lanes.budget, MIN_LANE_BYTES);
+        assert_eq!(lanes.budget, MIN_HEAP_BYTES);
         let n = 2_000;
         pool.install(|| docs(body, n).into_par_iter().try_for_each(|d| lanes.add(d)))
             .unwrap();

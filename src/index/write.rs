@@ -310,6 +310,15 @@ struct Pending {
 }
 
 impl Pending {
+    /// Count a new task, once fewer than [`MAX_PENDING`] are unfinished.
+    fn begin(&self) {
+        let mut count = self.count.lock().expect("pending lock");
+        while *count >= MAX_PENDING {
+            count = self.done.wait(count).expect("pending lock");
+        }
+        *count += 1;
+    }
+
     /// Wait until fewer than `n` tasks are unfinished.
     fn wait_below(&self, n: usize) {
         let mut count = self.count.lock().expect("pending lock");
@@ -472,8 +481,7 @@ impl Run<'_> {
         let batch = std::mem::take(&mut self.batch);
         self.batch_bytes = 0;
         if !batch.is_empty() {
-            self.pending.wait_below(MAX_PENDING);
-            *self.pending.count.lock().expect("pending lock") += 1;
+            self.pending.begin();
             let (lanes, fields, pending) = (
                 self.lanes.clone(),
                 self.fields.clone(),
@@ -676,7 +684,7 @@ impl Run<'_> {
 pub fn writer(index: &KorpusIndex) -> Result<IndexWriter> {
     let writer = index
         .tantivy()
-        .writer_with_num_threads(1, 15 << 20)
+        .writer_with_num_threads(1, super::lanes::MIN_HEAP_BYTES)
         .map_err(|e| match e {
             tantivy::TantivyError::LockFailure(_, _) => {
                 Error::Locked(index.dir().to_path_buf(), ".tantivy-writer.lock".into())
@@ -1145,8 +1153,7 @@ mod tests {
             .build()
             .unwrap();
         for i in 0..8 {
-            pending.wait_below(MAX_PENDING);
-            *pending.count.lock().unwrap() += 1;
+            pending.begin();
             let p = pending.clone();
             pool.spawn(move || {
                 std::thread::sleep(std::time::Duration::from_millis(5));
