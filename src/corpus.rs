@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::analysis::{Analyzer, Token};
+use crate::analysis::{Analyzer, Kind, Kinds, Token};
 use crate::lang::Lang;
 
 /// A span of a document in one language (see `detect::Segment`).
@@ -41,6 +41,20 @@ pub struct StoredDoc {
     pub meta: Map<String, Value>,
 }
 
+/// What statistics and themes see of each document.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct View {
+    /// Count boilerplate lines too (lines repeated across a source's
+    /// documents, ad markers).
+    pub keep_boilerplate: bool,
+    /// The token kinds counted as terms: words, plus any of URLs, handles,
+    /// emoji… a researcher asks for (`--include`). Default: words only.
+    pub include: Kinds,
+}
+
+/// Tokens of each [`Kind`] in a document, indexed by `Kind as usize`.
+pub type KindCounts = [u64; Kind::ALL.len()];
+
 /// A document with its tokens, each analyzed with the language of its span.
 #[derive(Debug, Clone)]
 pub struct AnalyzedDoc {
@@ -50,11 +64,23 @@ pub struct AnalyzedDoc {
     pub tokens: Vec<Token>,
     /// Language of each token (parallel to `tokens`).
     pub token_langs: Vec<Lang>,
+    /// Tokens of each kind the document held before [`AnalyzedDoc::keep_kinds`]
+    /// left some kinds out (all zero until it runs).
+    pub kind_counts: KindCounts,
 }
 
 impl AnalyzedDoc {
-    /// Analyze a stored document span by span.
+    /// Analyze a stored document span by span, keeping words only (the
+    /// tokens word statistics count; see [`AnalyzedDoc::keep_kinds`]).
     pub fn new(doc: StoredDoc) -> Self {
+        let mut a = AnalyzedDoc::with_all_kinds(doc);
+        a.keep_kinds(Kinds::WORDS);
+        a
+    }
+
+    /// Analyze a stored document span by span, keeping tokens of every kind
+    /// (URLs, emoji… beside words).
+    pub fn with_all_kinds(doc: StoredDoc) -> Self {
         let mut tokens = Vec::new();
         let mut token_langs = Vec::new();
         let whole = [LangSpan {
@@ -89,7 +115,31 @@ impl AnalyzedDoc {
             doc,
             tokens,
             token_langs,
+            kind_counts: [0; Kind::ALL.len()],
         }
+    }
+
+    /// Count the tokens of each kind into `kind_counts`, then keep only the
+    /// tokens of the kinds in `include`. Call once, after any
+    /// [`AnalyzedDoc::exclude`], so the counts cover what statistics see.
+    pub fn keep_kinds(&mut self, include: Kinds) {
+        let mut counts = [0u64; Kind::ALL.len()];
+        for t in &self.tokens {
+            counts[t.kind as usize] += 1;
+        }
+        self.kind_counts = counts;
+        if self.tokens.iter().all(|t| include.contains(t.kind)) {
+            return;
+        }
+        let keep: Vec<bool> = self
+            .tokens
+            .iter()
+            .map(|t| include.contains(t.kind))
+            .collect();
+        let mut k = keep.iter();
+        self.tokens.retain(|_| *k.next().expect("same length"));
+        let mut k = keep.iter();
+        self.token_langs.retain(|_| *k.next().expect("same length"));
     }
 
     /// Leave out the tokens that start inside any of `ranges` (byte ranges of

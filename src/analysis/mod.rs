@@ -9,6 +9,7 @@
 //! Each language plugs in through the [`Language`] trait in `lang/<code>.rs`.
 
 pub mod eval;
+pub mod hygiene;
 mod memo;
 pub mod segment;
 pub mod tokenizer;
@@ -21,6 +22,8 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::lang::{self, Lang};
+use hygiene::Special;
+pub use hygiene::{Kind, Kinds};
 use memo::WordMemo;
 
 /// Words longer than this many bytes are not indexed (they are URLs, base64
@@ -102,6 +105,9 @@ pub struct Token {
     pub extra: Vec<String>,
     /// The stemming rule that fired, if any.
     pub rule: Option<&'static str>,
+    /// What the token is: a word, a number, or a token of informal text
+    /// (URL, handle, hashtag, emoji…; see [`hygiene`]).
+    pub kind: Kind,
 }
 
 impl Token {
@@ -191,6 +197,7 @@ impl Analyzer {
                 term: CompactString::from(w.term),
                 extra: w.extra.to_vec(),
                 rule: w.rule,
+                kind: w.kind,
             })
         });
     }
@@ -243,7 +250,11 @@ impl Analyzer {
             next,
             again,
             extra,
+            specials,
+            special,
+            special_extra,
         } = scratch;
+        hygiene::specials(text, specials);
         let mut emitted = had_tokens;
         let mut position = 0u32;
         let mut sentence = 0u32;
@@ -255,8 +266,8 @@ impl Analyzer {
         // The start and memo hash of the next two words, their sets
         // prefetched.
         let mut ahead: [Option<(usize, u64)>; 2] = [None, None];
-        let mut words = Lookahead::new(segment::words(text));
-        while let Some((start, mut end)) = words.next() {
+        let mut words = Lookahead::new(Merged::new(text, segment::words(text), specials));
+        while let Some((start, mut end, kind)) = words.next() {
             if emitted && segment::has_sentence_break(&text[prev_end..start]) {
                 pending_break = true;
             }
@@ -265,6 +276,50 @@ impl Analyzer {
                 pending_break = false;
             }
             let word = &text[start..end];
+            if let Some(kind) = kind {
+                special.clear();
+                special_extra.clear();
+                if kind == Kind::Hashtag {
+                    // `#Kundenservice`: the tag normalized as a word of the
+                    // language, and the word's own term beside it, so that
+                    // searching the word finds the tag too.
+                    normalized.clear();
+                    normalize_surface(rules, &word[1..], normalized);
+                    special.push('#');
+                    special.push_str(normalized);
+                    if !normalized.is_empty() {
+                        let a = self.analyze_word(normalized, extra);
+                        if !a.stop {
+                            special_extra.push(a.term.to_string());
+                        }
+                    }
+                } else {
+                    hygiene::special_term(kind, word, special);
+                }
+                if special.len() > MAX_TERM_BYTES {
+                    let mut cut = MAX_TERM_BYTES;
+                    while !special.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    special.truncate(cut);
+                }
+                emit(Word {
+                    start,
+                    end,
+                    position,
+                    sentence,
+                    normalized: special,
+                    stop: false,
+                    term: special,
+                    extra: special_extra,
+                    rule: None,
+                    kind,
+                });
+                emitted = true;
+                position += 1;
+                prev_end = end;
+                continue;
+            }
             if word.len() > MAX_TERM_BYTES {
                 prev_end = end;
                 position += 1;
@@ -280,15 +335,15 @@ impl Analyzer {
                     _ => memo::hash(word),
                 };
                 ahead[0] = match (ahead[1], words.peek()) {
-                    (Some((s, h)), Some(&(ns, _))) if s == ns => Some((s, h)),
-                    (_, Some(&(ns, ne))) => {
+                    (Some((s, h)), Some(&(ns, _, _))) if s == ns => Some((s, h)),
+                    (_, Some(&(ns, ne, _))) => {
                         let nh = memo::hash(&text[ns..ne]);
                         sm.prefetch(nh);
                         Some((ns, nh))
                     }
                     _ => None,
                 };
-                ahead[1] = words.peek2().map(|&(ns, ne)| {
+                ahead[1] = words.peek2().map(|&(ns, ne, _)| {
                     let nh = memo::hash(&text[ns..ne]);
                     sm.prefetch(nh);
                     (ns, nh)
@@ -302,7 +357,7 @@ impl Analyzer {
                     }
                     None => {
                         normalized.clear();
-                        rules.normalize(word, normalized);
+                        normalize_surface(rules, word, normalized);
                         let a =
                             (!normalized.is_empty()).then(|| self.analyze_word(normalized, extra));
                         if let Some(a) = &a {
@@ -325,17 +380,17 @@ impl Analyzer {
                 std::mem::swap(normalized, next);
             } else {
                 normalized.clear();
-                rules.normalize(word, normalized);
+                normalize_surface(rules, word, normalized);
             }
             peeked = None;
             // Join words written apart (Persian می روم, کتاب ها).
-            while let Some(&(nstart, nend)) = words.peek() {
+            while let Some(&(nstart, nend, None)) = words.peek() {
                 let gap = &text[end..nstart];
                 if !gap.chars().all(|c| c == ' ' || c == '\u{200c}') || gap.is_empty() {
                     break;
                 }
                 next.clear();
-                rules.normalize(&text[nstart..nend], next);
+                normalize_surface(rules, &text[nstart..nend], next);
                 if rules.join(normalized, next) == Join::No {
                     peeked = Some((nstart, nend));
                     break;
@@ -381,12 +436,18 @@ impl Analyzer {
     /// of the word alone, so [`MEMO`] may keep it. `extra` is scratch space.
     fn analyze_word(&self, normalized: &str, extra: &mut Vec<String>) -> Analyzed {
         let rules = self.rules;
+        let kind = if normalized.chars().any(crate::chars::is_alphabetic) {
+            Kind::Word
+        } else {
+            Kind::Number
+        };
         if rules.is_stopword(normalized) {
             return Analyzed {
                 stop: true,
                 term: normalized.into(),
                 rule: None,
                 extra: Vec::new(),
+                kind,
             };
         }
         extra.clear();
@@ -398,7 +459,78 @@ impl Analyzer {
             term: CompactString::from(s.term.as_ref()),
             rule: s.rule,
             extra: std::mem::take(extra),
+            kind,
         }
+    }
+}
+
+/// Normalize a word as written: stretched letters folded first
+/// ([`hygiene::fold_stretched`]), so `suuuper` and `super` are one term
+/// while the text keeps its surface form.
+fn normalize_surface(rules: &dyn Language, word: &str, out: &mut String) {
+    match hygiene::fold_stretched(word) {
+        Some(folded) => rules.normalize(&folded, out),
+        None => rules.normalize(word, out),
+    }
+}
+
+/// Word ranges merged with the text's special tokens ([`hygiene::specials`]):
+/// words inside a special token are left out, and a word that runs into one
+/// (`siehe:https` is one word by UAX #29) keeps its letters before it.
+struct Merged<'s, I> {
+    text: &'s str,
+    words: I,
+    specials: &'s [Special],
+    next: usize,
+    pending: Option<(usize, usize)>,
+}
+
+impl<'s, I: Iterator<Item = (usize, usize)>> Merged<'s, I> {
+    fn new(text: &'s str, words: I, specials: &'s [Special]) -> Self {
+        Merged {
+            text,
+            words,
+            specials,
+            next: 0,
+            pending: None,
+        }
+    }
+}
+
+impl<I: Iterator<Item = (usize, usize)>> Iterator for Merged<'_, I> {
+    type Item = (usize, usize, Option<Kind>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let w = self.pending.take().or_else(|| self.words.next());
+        let Some(s) = self.specials.get(self.next).copied() else {
+            return w.map(|(a, b)| (a, b, None));
+        };
+        if let Some((a, b)) = w {
+            if b <= s.start {
+                return Some((a, b, None));
+            }
+        }
+        // Words starting before the special's end are inside it.
+        let mut rest = w;
+        while let Some((a, _)) = rest {
+            if a < s.end {
+                rest = self.words.next();
+            } else {
+                break;
+            }
+        }
+        self.pending = rest;
+        if let Some((a, _)) = w.filter(|&(a, _)| a < s.start) {
+            let head = self.text[a..s.start]
+                .trim_end_matches(|c: char| !crate::chars::is_alphanumeric(c));
+            if !head.is_empty() {
+                // The special comes at the next call: `pending` starts
+                // after it.
+                return Some((a, a + head.len(), None));
+            }
+        }
+        self.next += 1;
+        Some((s.start, s.end, Some(s.kind)))
     }
 }
 
@@ -409,6 +541,7 @@ struct Analyzed {
     term: CompactString,
     rule: Option<&'static str>,
     extra: Vec<String>,
+    kind: Kind,
 }
 
 impl Analyzed {
@@ -430,6 +563,7 @@ impl Analyzed {
             term: &self.term,
             extra: &self.extra,
             rule: self.rule,
+            kind: self.kind,
         }
     }
 }
@@ -502,6 +636,9 @@ pub(crate) struct Scratch {
     next: String,
     again: String,
     extra: Vec<String>,
+    specials: Vec<Special>,
+    special: String,
+    special_extra: Vec<String>,
 }
 
 /// One analyzed word, borrowed: what [`Token`] holds, without allocating.
@@ -516,6 +653,7 @@ pub(crate) struct Word<'a> {
     pub term: &'a str,
     pub extra: &'a [String],
     pub rule: Option<&'static str>,
+    pub kind: Kind,
 }
 
 fn rules_for(l: Lang) -> &'static dyn Language {
@@ -622,7 +760,7 @@ mod tests {
         let t0 = std::time::Instant::now();
         for (l, t) in &docs {
             out.clear();
-            tokenizer::pre_analyze(*l, t, &mut scratch, &mut out);
+            tokenizer::pre_analyze(*l, t, &mut scratch, &mut out, &mut Default::default());
             h.update(out.as_bytes());
         }
         let s = t0.elapsed().as_secs_f64();

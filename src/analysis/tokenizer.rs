@@ -7,7 +7,25 @@
 
 use tantivy::tokenizer::{TextAnalyzer, Token as TToken, TokenStream, Tokenizer};
 
+use super::hygiene::{self, Kind, Kinds};
 use super::{Analyzer, Scratch};
+
+/// What [`pre_analyze`] saw in a document besides its terms: the kinds of
+/// its tokens and the hosts of its URLs (indexed as `kind:` and `url:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub kinds: Kinds,
+    pub hosts: Vec<String>,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen {
+            kinds: Kinds::NONE,
+            hosts: Vec::new(),
+        }
+    }
+}
 use crate::lang::Lang;
 
 /// First char of a field value that holds tokens analyzed ahead of time (by
@@ -21,12 +39,26 @@ const TOKEN_END: u8 = 2;
 
 /// Analyze `text` in `lang` and append, to `out`, the value that makes
 /// [`KorpusTokenizer`] emit exactly the tokens it would emit for `text`:
-/// `NUL (term 0x01 position 0x02)*`.
-pub(crate) fn pre_analyze(lang: Lang, text: &str, scratch: &mut Scratch, out: &mut String) {
+/// `NUL (term 0x01 position 0x02)*`. The kinds of the text's tokens and the
+/// hosts of its URLs are added to `seen`.
+pub(crate) fn pre_analyze(
+    lang: Lang,
+    text: &str,
+    scratch: &mut Scratch,
+    out: &mut String,
+    seen: &mut Seen,
+) {
     out.push(PRE_ANALYZED);
     Analyzer::get(lang).walk(text, scratch, false, |w| {
         if w.stop {
             return;
+        }
+        seen.kinds.insert(w.kind);
+        if w.kind == Kind::Url {
+            let host = hygiene::url_host(w.term);
+            if !seen.hosts.iter().any(|h| h == host) {
+                seen.hosts.push(host.to_string());
+            }
         }
         for term in std::iter::once(w.term).chain(w.extra.iter().map(String::as_str)) {
             out.push_str(term);
@@ -218,7 +250,7 @@ mod tests {
                 .map(|(t, p, _, _)| (t, p))
                 .collect();
             let mut encoded = String::new();
-            pre_analyze(lang, text, &mut Scratch::default(), &mut encoded);
+            pre_analyze(lang, text, &mut Scratch::default(), &mut encoded, &mut Seen::default());
             let replayed: Vec<(String, usize)> = stream(&mut tok, &encoded)
                 .into_iter()
                 .map(|(t, p, _, _)| (t, p))

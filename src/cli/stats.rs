@@ -12,7 +12,8 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use super::{parse_lang, Global, EXIT_OK};
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Kinds};
+use crate::corpus::View;
 use crate::index::KorpusIndex;
 use crate::lang::Lang;
 use crate::stats::{
@@ -45,6 +46,24 @@ struct Common {
     /// Count boilerplate too (lines repeated across a source's documents, ad markers).
     #[arg(long, global = true)]
     keep_boilerplate: bool,
+    /// Count these token kinds as terms too, beside words (comma-separated:
+    /// number, url, email, handle, hashtag, emoji, emoticon, marker, or all).
+    #[arg(long, global = true, value_name = "KINDS", value_parser = parse_include)]
+    include: Option<Kinds>,
+}
+
+impl Common {
+    fn view(&self) -> View {
+        View {
+            keep_boilerplate: self.keep_boilerplate,
+            include: self.include.unwrap_or_default(),
+        }
+    }
+}
+
+/// `--include url,emoji` → words plus those kinds.
+pub fn parse_include(s: &str) -> Result<Kinds, String> {
+    Kinds::parse_include(s)
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,12 +166,12 @@ fn near_duplicates(
     index: &KorpusIndex,
     subset: Option<&str>,
     threshold: f64,
-    keep_boilerplate: bool,
+    view: View,
 ) -> anyhow::Result<Vec<stats::DupPair>> {
     let acc = index.fold(
         subset,
         &HashSet::new(),
-        keep_boilerplate,
+        view,
         MinHashAcc::new,
         |a, d| a.add(d),
         MinHashAcc::merge,
@@ -171,7 +190,7 @@ fn skip_set(index: &KorpusIndex, c: &Common) -> anyhow::Result<HashSet<String>> 
     if !c.dedup {
         return Ok(HashSet::new());
     }
-    let pairs = near_duplicates(index, c.subset.as_deref(), 0.8, c.keep_boilerplate)?;
+    let pairs = near_duplicates(index, c.subset.as_deref(), 0.8, c.view())?;
     Ok(stats::dedup(&pairs).into_iter().map(|c| c.id).collect())
 }
 
@@ -188,14 +207,14 @@ pub fn overview(
     index: &KorpusIndex,
     subset: Option<&str>,
     skip: &HashSet<String>,
-    keep_boilerplate: bool,
+    view: View,
     top: usize,
 ) -> anyhow::Result<Vec<stats::SummaryRow>> {
     // One pass: the per-language and the whole-corpus accumulators together.
     let (by, all) = index.fold(
         subset,
         skip,
-        keep_boilerplate,
+        view,
         || {
             (
                 stats::SummaryAcc::new(GroupBy::Lang).with_top(top),
@@ -215,7 +234,7 @@ pub fn overview(
 
 /// Print the per-language overview (used after `korpus index`).
 pub fn print_overview(index: &KorpusIndex, out: &mut impl Write, top: usize) -> anyhow::Result<()> {
-    let rows = overview(index, None, &HashSet::new(), false, top)?;
+    let rows = overview(index, None, &HashSet::new(), View::default(), top)?;
     write!(out, "{}", overview_human(&rows, top))?;
     Ok(())
 }
@@ -306,7 +325,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
     let skip = skip_set(index, c)?;
     Ok(match a.what {
         None => {
-            let rows = overview(index, subset, &skip, c.keep_boilerplate, 20)?;
+            let rows = overview(index, subset, &skip, c.view(), 20)?;
             match fmt {
                 render::Format::Human => overview_human(&rows, 10),
                 render::Format::Jsonl => overview_jsonl(&rows)?,
@@ -319,7 +338,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 let acc = index.fold(
                     subset,
                     &skip,
-                    c.keep_boilerplate,
+                    c.view(),
                     || stats::NumbersAcc::new(group.clone()),
                     |a, d| a.add(d),
                     stats::NumbersAcc::merge,
@@ -329,7 +348,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 let acc = index.fold(
                     subset,
                     &skip,
-                    c.keep_boilerplate,
+                    c.view(),
                     || stats::SummaryAcc::new(group.clone()).with_top(top),
                     |a, d| a.add(d),
                     stats::SummaryAcc::merge,
@@ -345,7 +364,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let acc = index.fold(
                 subset,
                 &skip,
-                c.keep_boilerplate,
+                c.view(),
                 || FreqAcc::new(ngram as usize),
                 |a, d| a.add(d),
                 FreqAcc::merge,
@@ -379,7 +398,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let (t, r) = index.fold(
                 subset,
                 &skip,
-                c.keep_boilerplate,
+                c.view(),
                 || {
                     (
                         FreqAcc::new(1).without_dispersion(),
@@ -441,7 +460,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
             let accs = index.fold(
                 subset,
                 &skip,
-                c.keep_boilerplate,
+                c.view(),
                 || {
                     nodes
                         .iter()
@@ -490,7 +509,7 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
         }
         Some(StatsWhat::Dups { threshold }) => {
             let searcher = index.searcher()?;
-            let pairs = near_duplicates(index, subset, threshold, c.keep_boilerplate)?;
+            let pairs = near_duplicates(index, subset, threshold, c.view())?;
             let path_of = |id: &str| -> anyhow::Result<String> {
                 index
                     .get_by_id(&searcher, id)?

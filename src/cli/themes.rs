@@ -38,6 +38,10 @@ pub struct ThemesArgs {
     /// Keep boilerplate (lines repeated across a source's documents, ad markers).
     #[arg(long)]
     keep_boilerplate: bool,
+    /// Let these token kinds into themes beside words (comma-separated:
+    /// number, url, email, handle, hashtag, emoji, emoticon, marker, or all).
+    #[arg(long, value_name = "KINDS", value_parser = super::stats::parse_include)]
+    include: Option<crate::analysis::Kinds>,
 }
 
 /// Run `korpus themes`.
@@ -57,7 +61,11 @@ pub fn run(g: &Global, a: ThemesArgs) -> anyhow::Result<u8> {
         .build()?;
     let text = pool.install(|| -> anyhow::Result<String> {
         let mut builder = ThemeBuilder::new(opts);
-        index.for_each_clean_batch(a.subset.as_deref(), 1024, a.keep_boilerplate, |docs| {
+        let view = crate::corpus::View {
+            keep_boilerplate: a.keep_boilerplate,
+            include: a.include.unwrap_or_default(),
+        };
+        index.for_each_clean_batch(a.subset.as_deref(), 1024, view, |docs| {
             builder.add_batch(&docs);
             Ok(())
         })?;

@@ -14,7 +14,7 @@ use tantivy::schema::Value;
 use tantivy::TantivyDocument;
 
 use super::KorpusIndex;
-use crate::corpus::AnalyzedDoc;
+use crate::corpus::{AnalyzedDoc, View};
 use crate::error::Result;
 use crate::ingest::boilerplate::{source_of, LineCounts};
 
@@ -64,27 +64,30 @@ impl KorpusIndex {
         Ok(b)
     }
 
-    /// Like [`KorpusIndex::for_each_batch`], but with boilerplate lines left
-    /// out of each document's tokens unless `keep_boilerplate`.
+    /// Like [`KorpusIndex::for_each_batch`], but each document as `view`
+    /// shows it: boilerplate lines left out of its tokens unless
+    /// `keep_boilerplate`, then only the token kinds of `include` kept (the
+    /// others counted in `kind_counts`).
     pub fn for_each_clean_batch(
         &self,
         subset: Option<&str>,
         batch: usize,
-        keep_boilerplate: bool,
+        view: View,
         mut f: impl FnMut(Vec<AnalyzedDoc>) -> Result<()> + Send,
     ) -> Result<usize> {
-        let bp = if keep_boilerplate {
+        let bp = if view.keep_boilerplate {
             None
         } else {
             Some(self.boilerplate(subset)?)
         };
         self.for_each_batch(subset, batch, |mut docs| {
-            if let Some(bp) = &bp {
-                docs.par_iter_mut().for_each(|d| {
+            docs.par_iter_mut().for_each(|d| {
+                if let Some(bp) = &bp {
                     let ranges = bp.ranges(&d.doc.path, &d.doc.body);
                     d.exclude(&ranges);
-                });
-            }
+                }
+                d.keep_kinds(view.include);
+            });
             f(docs)
         })
     }

@@ -32,7 +32,7 @@ pub use search::{Hit, SearchOptions};
 pub use write::{IndexOptions, IndexSummary};
 
 /// Version of the index layout; bump when the schema or analysis changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// File in the index folder holding korpus's own metadata.
 pub const KORPUS_META: &str = "korpus.json";
 /// File in the index folder listing what happened to every input file.
@@ -74,6 +74,10 @@ pub struct Fields {
     pub spans: Field,
     /// Metadata (JSON, raw tokens, stored).
     pub meta: Field,
+    /// The token kinds the document holds (`word`, `url`, `emoji`…; raw).
+    pub kind: Field,
+    /// The hosts of the document's URLs, lower-cased, without `www.` (raw).
+    pub url: Field,
     /// One analyzed body field per language, in `Lang::ALL` order.
     pub body: Vec<(Lang, Field)>,
 }
@@ -108,6 +112,8 @@ fn build_schema() -> (Schema, Fields) {
         .set_stored()
         .set_indexing_options(TextFieldIndexing::default().set_tokenizer("raw"));
     let meta = b.add_json_field("meta", meta_opts);
+    let kind = b.add_text_field("kind", STRING);
+    let url = b.add_text_field("url", STRING);
     let body = Lang::ALL
         .iter()
         .map(|&l| {
@@ -131,6 +137,8 @@ fn build_schema() -> (Schema, Fields) {
             text,
             spans,
             meta,
+            kind,
+            url,
             body,
         },
     )

@@ -687,7 +687,7 @@ impl BatchSource<'_> {
                 .par_iter()
                 .map(|(_, a)| -> Result<AnalyzedDoc> {
                     let d: TantivyDocument = searcher.doc(*a)?;
-                    Ok(AnalyzedDoc::new(index.stored_doc(&d)))
+                    Ok(AnalyzedDoc::with_all_kinds(index.stored_doc(&d)))
                 })
                 .collect::<Result<_>>()?;
             self.carry.extend(docs);
@@ -719,7 +719,7 @@ impl KorpusIndex {
         &self,
         subset: Option<&str>,
         skip: &std::collections::HashSet<String>,
-        keep_boilerplate: bool,
+        view: crate::corpus::View,
         new: impl Fn() -> A + Sync,
         add: impl Fn(&mut A, &AnalyzedDoc) + Sync,
         merge: impl Fn(A, A) -> A + Send,
@@ -738,7 +738,7 @@ impl KorpusIndex {
                 }
                 acc
             });
-            let walked = self.for_each_clean_batch(subset, 1024, keep_boilerplate, |docs| {
+            let walked = self.for_each_clean_batch(subset, 1024, view, |docs| {
                 let parts: Vec<A> = docs
                     .par_chunks(FOLD_CHUNK)
                     .map(|chunk| {

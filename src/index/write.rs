@@ -290,6 +290,8 @@ struct Prepared {
     spans: Vec<LangSpan>,
     /// One pre-analyzed value per span (see [`tokenizer::pre_analyze`]).
     analyzed: Vec<String>,
+    /// Token kinds and URL hosts of the document.
+    seen: tokenizer::Seen,
 }
 
 const CHUNK_FILES: usize = 256;
@@ -998,11 +1000,18 @@ fn prepare(doc: Document, detector: &Detector, scratch: &mut Scratch) -> Prepare
             lang,
         });
     }
+    let mut seen = tokenizer::Seen::default();
     let analyzed = spans
         .iter()
         .map(|s| {
             let mut v = String::with_capacity(s.end - s.start + 16);
-            tokenizer::pre_analyze(s.lang, &doc.body[s.start..s.end], scratch, &mut v);
+            tokenizer::pre_analyze(
+                s.lang,
+                &doc.body[s.start..s.end],
+                scratch,
+                &mut v,
+                &mut seen,
+            );
             v
         })
         .collect();
@@ -1011,6 +1020,7 @@ fn prepare(doc: Document, detector: &Detector, scratch: &mut Scratch) -> Prepare
         lang,
         spans,
         analyzed,
+        seen,
     }
 }
 
@@ -1051,6 +1061,12 @@ fn document(f: &super::Fields, p: Prepared) -> TantivyDocument {
     }
     for (s, v) in p.spans.iter().zip(p.analyzed) {
         doc.add_text(f.body(s.lang), v);
+    }
+    for k in p.seen.kinds.iter() {
+        doc.add_text(f.kind, k.name());
+    }
+    for h in &p.seen.hosts {
+        doc.add_text(f.url, h);
     }
     doc.add_text(
         f.spans,

@@ -124,6 +124,8 @@ impl GroupBy {
                 langs.push(l);
             }
         }
+        let langs_have_main = langs.contains(&doc.doc.lang);
+        let first_lang = langs[0];
         langs
             .into_iter()
             .map(|l| {
@@ -134,6 +136,9 @@ impl GroupBy {
                     .filter(|(_, &tl)| tl == l)
                     .map(|(t, _)| t.clone())
                     .collect();
+                // Kind counts are per document: they go with the part in
+                // the document's main language (or its first part).
+                let main = if langs_have_main { doc.doc.lang } else { first_lang };
                 let part = AnalyzedDoc {
                     doc: StoredDoc {
                         lang: l,
@@ -141,6 +146,11 @@ impl GroupBy {
                     },
                     token_langs: vec![l; tokens.len()],
                     tokens,
+                    kind_counts: if l == main {
+                        doc.kind_counts
+                    } else {
+                        Default::default()
+                    },
                 };
                 (l.code().to_string(), Cow::Owned(part))
             })

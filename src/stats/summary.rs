@@ -57,6 +57,7 @@ struct GroupAcc {
     mtld_bwd: u64,
     sent_len: BTreeMap<u64, u64>,
     doc_len: BTreeMap<u64, u64>,
+    kinds: crate::corpus::KindCounts,
 }
 
 /// Accumulates a summary per group.
@@ -121,6 +122,10 @@ pub struct SummaryRow {
     pub heaps_k: Option<f64>,
     /// Most frequent non-stopword terms (count desc, then term).
     pub top: Vec<TopTerm>,
+    /// Tokens of each kind that is not a word (`number`, `url`, `email`,
+    /// `handle`, `hashtag`, `emoji`, `emoticon`, `marker`), whether or not
+    /// they were counted as terms (`--include`).
+    pub kinds: BTreeMap<&'static str, u64>,
 }
 
 impl SummaryAcc {
@@ -150,6 +155,9 @@ impl SummaryAcc {
     fn add_to(&mut self, key: String, doc: &AnalyzedDoc) {
         let g = self.groups.entry(key).or_default();
         g.docs += 1;
+        for (a, b) in g.kinds.iter_mut().zip(&doc.kind_counts) {
+            *a += b;
+        }
         let toks = &doc.tokens;
         g.doc_len
             .entry(toks.len() as u64)
@@ -233,6 +241,9 @@ impl SummaryAcc {
                         }
                     }
                     g.docs += l.docs;
+                    for (a, b) in g.kinds.iter_mut().zip(&l.kinds) {
+                        *a += b;
+                    }
                     g.sentences += l.sentences;
                     g.tokens += l.tokens;
                     g.mattr_types += l.mattr_types;
@@ -331,6 +342,10 @@ fn row(key: &str, g: &GroupAcc, top_n: usize) -> SummaryRow {
         heaps_beta,
         heaps_k,
         top,
+        kinds: crate::analysis::Kind::SPECIAL
+            .iter()
+            .map(|&k| (k.name(), g.kinds[k as usize]))
+            .collect(),
     }
 }
 
