@@ -11,7 +11,8 @@
 //!   joins them with a ZWNJ, so `می روم` = `می‌روم`, `کتاب ها` = `کتاب‌ها`.
 //! * **Stopwords**: function words (prepositions, conjunctions, pronouns,
 //!   copula and auxiliary forms), after the Savoy list (Lucene, BSD) and hazm
-//!   (MIT), normalized the same way.
+//!   (MIT), and colloquial function words; normalized the same way.
+//!   Presentation forms are folded to letters first.
 //! * **Stemming** (ZWNJ-aware light stemmer; the term has no ZWNJ, so
 //!   `میروم` = `می‌روم` and `کتابها` = `کتاب‌ها`):
 //!   1. verbal prefixes `می‌`/`نمی‌` (with ZWNJ, always; written solid, only
@@ -33,7 +34,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::{push_lower_folded_digits, StopWords};
+use super::{fold_presentation_forms, push_lower_folded_digits, StopWords};
 use crate::analysis::{Join, Language, Stemmed};
 
 /// Persian rules.
@@ -48,9 +49,23 @@ const STOPWORDS: &str = "
 ای ام اش ات اند ایم اید ان شان مان تان کو کی چی کجا چرا کدام وقتیکه تر ترین
 ";
 
+/// Function words of informal Persian, seen among the top terms of real
+/// feedback (app and shop reviews), by class: colloquial spellings of the
+/// words above (رو = را, یه = یک, اون = آن, اگه = اگر, دیگه = دیگر, اینو =
+/// این را), particles and conjunctions (فقط, البته, مثل, وقتی), intensifiers
+/// and degree adverbs (خیلی, بسیار, واقعا, اصلا, زیاد), the modals باید and
+/// شاید, and the future auxiliary خواه-.
+const COLLOQUIAL: &str = "
+رو یه یک اون اونا اینا اینو اونو اینه اونه اگه دیگه دیگر چیه کیه
+فقط البته مثل مثلا وقتی ولیکن بلکه
+خیلی بسیار واقعا اصلا زیاد کاملا حتما
+باید شاید
+خواهم خواهی خواهد خواهیم خواهید خواهند
+";
+
 fn normalize(word: &str, out: &mut String) {
     let start = out.len();
-    for c in word.chars() {
+    for c in fold_presentation_forms(word).chars() {
         match c {
             'ي' | 'ى' => out.push('ی'),
             'ك' => out.push('ک'),
@@ -79,7 +94,10 @@ fn normalize(word: &str, out: &mut String) {
 
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
-    S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
+    S.get_or_init(|| {
+        let words = format!("{STOPWORDS} {COLLOQUIAL}");
+        StopWords::new(&words, normalize)
+    })
 }
 
 /// Present stem : past stem of common (mostly irregular) verbs.
@@ -482,19 +500,40 @@ mod tests {
 
     #[test]
     fn verbs_share_the_past_stem() {
-        let k = terms("کرد");
+        let k = terms("خرید");
+        assert_eq!(k, vec!["خرید"]);
         for w in [
-            "کردند",
-            "کرده",
-            "می‌کند",
-            "می‌کنند",
-            "کرده‌اند",
-            "نمی‌کند",
-            "بکند",
-            "نکرد",
+            "خریدند",
+            "خریده",
+            "می‌خرد",
+            "می‌خرند",
+            "خریده‌اند",
+            "بخرد",
         ] {
             assert_eq!(terms(w), k, "{w}");
         }
+    }
+
+    #[test]
+    fn colloquial_function_words_stop() {
+        let a = Analyzer::get(Lang::Fa);
+        for w in [
+            "بود", "رو", "یه", "هم", "اینو", "خیلی", "فقط",
+        ] {
+            let t = a.analyze(w);
+            assert!(t.iter().all(|t| t.stop), "{w}: {t:?}");
+        }
+        // Content words stay terms, and so does کند 'slow'.
+        for w in ["خوب", "بد", "بانک", "غذا", "کیفیت", "کند", "ارسال"] {
+            assert_eq!(terms(w).len(), 1, "{w}");
+        }
+    }
+
+    #[test]
+    fn presentation_forms_fold_to_letters() {
+        // ﯼ (U+FBFC) is the Persian yeh, ﮐ (U+FB90) the keheh.
+        assert_eq!(terms("ﮐﯿﻔﯿﺖ"), terms("کیفیت"));
+        assert_eq!(terms("ﺳﻼﻡ"), terms("سلام"));
     }
 
     #[test]
