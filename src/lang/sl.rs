@@ -53,15 +53,15 @@ naš naša naše vaš vaša vaše ter oziroma ali pa niti
 /// (gre 'it is about'), and colloquial spellings and chat abbreviations (tud,
 /// kr, sm, mal, ja, no, lp).
 const INFORMAL: &str = "
-samo sej pač itak sploh seveda res prav vsaj zato potem zdaj sedaj tudi kje kjer kdo zakaj kdaj glede
+samo sej pač itak sploh seveda res prav vsaj zato potem zdaj sedaj tudi kje kjer kdo zakaj kdaj glede torej celo
 zelo bolj več malo veliko nekaj precej
 kateri katera katero katere katerih kateremu katerim kaj
 svoj svoja svoje svojo svojega svojih svojim svojimi svoji
-vsak vsaka vsako vsakega vsakemu vsake vsi
+vsak vsaka vsako vsakega vsakemu vsake vsi vseh vsem vsemi vso vsega vsemu
 nek neka neko neke nekega nekih
 drug druga drugo drugi druge drugega drugih
-tak taka take taki takega takih
-lahko mora moram moramo morajo morali moral morala mogoče
+tak taka take taki takega takih kakšen kakšna kakšno kakšne kakšni
+lahko mora moram moramo morajo morali moral morala mogoče more moremo morete morejo treba
 ima imam imaš imamo imate imajo imel imela imelo imeli imele imeti nima nimam nimamo nimajo
 gre grem
 tud kr sm mal ja no lp pa
