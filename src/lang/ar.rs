@@ -7,9 +7,17 @@
 //! Arabic-Indic and Persian digits → ASCII, with `١٢٫٥` → `12.5` and
 //! `١٢٬٥٠٠` → `12500` (one number, see [`push_lower_folded_digits`]).
 //!
+//! **Normalization** also folds presentation forms (`ﺍﻟﺴﻼﻡ`, `ﻻ`) to letters
+//! first ([`fold_presentation_forms`]).
+//!
 //! **Stopwords**: function words only (prepositions, pronouns, conjunctions,
 //! particles, relative and demonstrative pronouns, کان-type auxiliaries), after
-//! the Savoy/Lucene list, passed through the same normalizer.
+//! the Savoy/Lucene list; the same classes in the dialects of customer
+//! feedback; prepositions with attached pronouns; و/ف + a function word. All
+//! passed through the same normalizer.
+//!
+//! **Guard**: a stem that is a function word's form is not used (the word is
+//! kept whole): الله is not له, كأنه not كان.
 //!
 //! **Stemming**: a light stemmer in the spirit of Larkey et al.'s light10
 //! (Lucene `ArabicStemmer`), which leaves clitic chains such as `والكتاب`
@@ -28,8 +36,8 @@
 //!    it is far more often the nisba adjective ending (`شخصي` ≠ `شخص`, distinct
 //!    lemmas) than the 1st-person possessive; only `تي` after ≥ 4 letters is
 //!    read as ta marbuta + my (`سيارتي` → `سياره`, = `سيارة`; `الكويتي` kept).
-//! 3. light10's suffixes, sequentially, each when ≥ 2 letters (3 for one-letter
-//!    suffixes) stay: `ات ان ون ين`, the accusative tanwin alef `ا` (`عدداً` →
+//! 3. light10's suffixes, sequentially, each when ≥ 3 letters stay (a root
+//!    has three; light10's 2 gave مكان → مك, عشان → عش): `ات ان ون ين`, the accusative tanwin alef `ا` (`عدداً` →
 //!    `عددا` → `عدد`) and ta marbuta `ه`; after the dual `ان`/`ين` or `ا`, a
 //!    final ت is ta marbuta again (`فترتين` → `فتره` → `فتر`). Unlike light10,
 //!    nisba `ي`/`يه` are kept (adjective ≠ noun lemma).
@@ -39,14 +47,14 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::{push_lower_folded_digits, StopWords};
+use super::{fold_presentation_forms, push_lower_folded_digits, StopWords};
 use crate::analysis::{Language, Stemmed};
 
 /// Arabic rules.
 pub struct Arabic;
 
-/// Function words, after the Savoy list shipped by Lucene (BSD) with additions
-/// of other particles; normalized at load.
+/// Function words of Modern Standard Arabic, after the Savoy list shipped by
+/// Lucene (BSD) with additions of other particles; normalized at load.
 const STOPWORDS: &str = "
 في من على إلى الى عن مع هذا هذه ذلك تلك هؤلاء أولئك التي الذي الذين اللذين اللتين اللواتي اللتان اللذان
 هو هي هم هن هما أنا نحن أنت أنتم أنتما أنتن إياه إياها إياهم
@@ -56,7 +64,45 @@ const STOPWORDS: &str = "
 لهم لهن عنه عنها عنهم ذات وهو وهي وقد ولا وما ومن وفي وعلى وأن فإن فان إنما ضمن لدى لدي حيث وكان وكانت
 إلا الا أما إما كلا كلتا لو لولا سوف عن عليك إليه إليها إليهم معه معها معهم بينما بينهم لذلك وذلك كذلك
 هذان هاتان هكذا ثمة وإن وإذا ولم ولن فلا فقد كي لكي
+كأن لعل ليت نعم بلى
 ";
+
+/// Function words of the dialects (Egyptian, Levantine, Gulf) that customer
+/// feedback is written in: the same classes as above, seen among the top terms
+/// of real feedback (reviews, tweets): demonstratives (ده دي دول هاد هيك),
+/// the relative اللي, interrogatives (ايه ايش شو ليش فين وين), negation (مش
+/// مو مب, as لا لم لن are above), particles and conjunctions (بس كده عشان
+/// يعني كمان برضو زي), intensifiers and quantifiers (اوي مره 'very', شويه
+/// 'a bit', كثير/كتير 'a lot', as جدا above), colloquial pronouns (احنا
+/// انتي), the existential يوجد/توجد, auxiliaries (كنت صار بقى), the reporting
+/// verb قال (a light verb of narration; its forms are among the top terms of
+/// news text), and the discourse formulas والله/بصراحه/طبعا ('honestly', 'of
+/// course'; الله alone stays a term).
+const COLLOQUIAL: &str = "
+ده دي دا دول ديه هاد هادا هادي هدا هذي هاي هيدا هيدي هذول هاذا هاذي هيك هيكي
+اللي الي
+ايه ايش شو وش ليش ليه فين وين امتى ازاي اشلون شلون كام
+مش مو مب موش مفيش مافي ماكو
+بس كده كدا كدة عشان علشان يعني كمان برضو برضه بردو زي زيي لما
+اوي مره شويه شوي كثير كتير
+احنا انتي انتو اني هوه هيه همه
+يوجد توجد
+كنت كنا كنتم كانو كانوا يكونوا صار صارت صاروا بقى بقت بقوا
+قال قالت قالوا يقول تقول يقولون
+والله بصراحه صراحه طبعا
+";
+
+/// Prepositions and quantifiers that take a pronoun suffix (عليكم, فيك,
+/// عندنا, كلها): the suffixed forms are function words like their base, and
+/// the stemmer would otherwise give some of them the base's form as a term
+/// (عليكم → علي).
+const PRONOUN_HOSTS: [&str; 16] = [
+    "في", "من", "عن", "مع", "ل", "ب", "على", "إلى", "لدى", "عند", "بين", "كل", "بعض", "كأن", "لعل",
+    "ليت",
+];
+
+/// Attached pronouns (`ي` my/me, `ك` your, `ه` his, `ها` her, `نا` our, …).
+const PRONOUN_SUFFIXES: [&str; 11] = ["ي", "ك", "كم", "كما", "كن", "ه", "ها", "هم", "هما", "هن", "نا"];
 
 fn normalize_char(c: char, out: &mut String) {
     match c {
@@ -69,14 +115,46 @@ fn normalize_char(c: char, out: &mut String) {
 }
 
 fn normalize(word: &str, out: &mut String) {
-    for c in word.chars() {
+    for c in fold_presentation_forms(word).chars() {
         normalize_char(c, out);
     }
 }
 
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
-    S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
+    S.get_or_init(|| {
+        let mut words = format!("{STOPWORDS} {COLLOQUIAL}");
+        for host in PRONOUN_HOSTS {
+            // The normalized host: على → علي, إلى → الي, لدى → لدي.
+            let mut h = String::new();
+            normalize(host, &mut h);
+            for suf in PRONOUN_SUFFIXES {
+                words.push(' ');
+                // ن + نا is written with one ن (منا, عنا).
+                if h.ends_with('ن') && suf == "نا" {
+                    words.push_str(&h);
+                    words.push('ا');
+                } else {
+                    words.push_str(&h);
+                    words.push_str(suf);
+                }
+            }
+        }
+        StopWords::new(&words, normalize)
+    })
+}
+
+/// Whether a normalized word is a function word: in the lists, or the
+/// conjunction و/ف attached to a listed function word of ≥ 3 letters (وهذا,
+/// ولكن, فعندما, وعشان), which the lists cannot enumerate. Two-letter bases
+/// are left out: ف + هم is also فهم 'understanding', و + لي also ولي.
+fn is_function_word(w: &str) -> bool {
+    let s = stopwords();
+    s.contains(w)
+        || ['و', 'ف'].iter().any(|&c| {
+            w.strip_prefix(c)
+                .is_some_and(|rest| nchars(rest) >= 3 && s.contains(rest))
+        })
 }
 
 /// Article-bearing proclitic chains, longest first, with their rule names.
@@ -122,8 +200,21 @@ const SUFFIXES: [(&str, &str); 6] = [
     ("ه", "ar:suffix-h"),
 ];
 
+/// Letters a suffix must leave. Arabic roots are mostly three consonants, so a
+/// two-letter stem is almost always a root cut short (مكان → مك, which
+/// المكونات → مكون → مك also reached; عشان → عش, بدون → بد).
+const MIN_STEM: usize = 3;
+
+
 fn nchars(s: &str) -> usize {
     s.chars().count()
+}
+
+/// A content word's stem is never a function word's form: a strip that would
+/// leave one (الله → له, كأنه → كان, النعمه → نعم 'yes', عليكم → علي) is not
+/// made, since the letters it would strip belong to the word.
+fn is_stop(stem: &str) -> bool {
+    stopwords().contains(stem)
 }
 
 /// Light stem of a normalized word; returns the stem and the last rule.
@@ -134,7 +225,7 @@ pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
     let mut done = false;
     for (p, r) in ARTICLE_PREFIXES {
         if let Some(rest) = w.strip_prefix(p) {
-            if nchars(rest) >= 2 {
+            if nchars(rest) >= 2 && !is_stop(rest) {
                 w = rest;
                 rule = Some(r);
                 done = true;
@@ -144,7 +235,7 @@ pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
     }
     if !done {
         if let Some(rest) = w.strip_prefix("ال") {
-            if nchars(rest) >= 2 {
+            if nchars(rest) >= 2 && !is_stop(rest) {
                 w = rest;
                 rule = Some("ar:prefix-al");
                 done = true;
@@ -154,7 +245,7 @@ pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
     if !done {
         for (p, r) in CHAIN_PREFIXES {
             if let Some(rest) = w.strip_prefix(p) {
-                if nchars(rest) >= 4 {
+                if nchars(rest) >= 4 && !is_stop(rest) {
                     w = rest;
                     rule = Some(r);
                     done = true;
@@ -166,7 +257,7 @@ pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
     if !done {
         for (p, r) in [('ل', "ar:prefix-l"), ('ب', "ar:prefix-b")] {
             if let Some(rest) = w.strip_prefix(p) {
-                if nchars(rest) >= 4 {
+                if nchars(rest) >= 4 && !is_stop(rest) {
                     w = rest;
                     rule = Some(r);
                     done = true;
@@ -177,7 +268,11 @@ pub fn light_stem(word: &str) -> (&str, Option<&'static str>) {
     }
     if !done {
         if let Some(rest) = w.strip_prefix('و') {
-            if nchars(rest) >= 3 && !rest.starts_with('ا') && !rest.starts_with('و') {
+            if nchars(rest) >= 3
+                && !rest.starts_with('ا')
+                && !rest.starts_with('و')
+                && !is_stop(rest)
+            {
                 w = rest;
                 rule = Some("ar:prefix-w");
             }
@@ -190,7 +285,7 @@ fn stem_suffixes(w: &str, mut rule: Option<&'static str>) -> (String, Option<&'s
     let mut s: String = w.to_string();
     // 2. one enclitic pronoun
     for (p, r) in PRONOUNS {
-        if s.ends_with(p) && nchars(&s) >= nchars(p) + 3 {
+        if s.ends_with(p) && nchars(&s) >= nchars(p) + 3 && !is_stop(&s[..s.len() - p.len()]) {
             s.truncate(s.len() - p.len());
             rule = Some(r);
             if s.ends_with('ت') && nchars(&s) >= 4 {
@@ -211,8 +306,8 @@ fn stem_suffixes(w: &str, mut rule: Option<&'static str>) -> (String, Option<&'s
     }
     // 3. light10 suffixes, sequentially
     for (p, r) in SUFFIXES {
-        let min = if nchars(p) == 1 { 3 } else { 2 };
-        if s.ends_with(p) && nchars(&s) >= nchars(p) + min {
+        let min = MIN_STEM;
+        if s.ends_with(p) && nchars(&s) >= nchars(p) + min && !is_stop(&s[..s.len() - p.len()]) {
             s.truncate(s.len() - p.len());
             rule = Some(r);
             // Dual/accusative after ta marbuta: فترتين, منطقتا → فتره.
@@ -230,13 +325,18 @@ impl Language for Arabic {
         normalize(word, out)
     }
     fn is_stopword(&self, normalized: &str) -> bool {
-        stopwords().contains(normalized)
+        is_function_word(normalized)
     }
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
         if !normalized
             .chars()
             .any(|c| ('\u{0621}'..='\u{064A}').contains(&c))
         {
+            return Stemmed::unchanged(normalized);
+        }
+        // ال before a function word's letters is no article (الله, اللهم):
+        // the word is one unit, and its final ه is no ta marbuta either.
+        if normalized.strip_prefix("ال").is_some_and(is_stop) {
             return Stemmed::unchanged(normalized);
         }
         let (w, rule) = light_stem(normalized);
@@ -311,6 +411,49 @@ mod tests {
         assert_eq!(term("واحد"), "واحد");
         assert_eq!(term("بيت"), "بيت");
         assert_eq!(term("ولد"), "ولد");
+    }
+
+    #[test]
+    fn roots_keep_three_letters() {
+        // light10's two-letter minimum cut مكان to مك, the stem المكونات
+        // (ingredients) reached too; مكانه kept مكان.
+        assert_eq!(term("مكان"), "مكان");
+        assert_eq!(term("المكان"), "مكان");
+        assert_eq!(term("مكانه"), "مكان");
+        assert_ne!(term("المكونات"), term("مكان"));
+        assert_eq!(term("المكونات"), "مكون");
+        // A stem that is a function word is not a stem.
+        assert_eq!(term("الله"), "الله");
+        assert_ne!(term("النعمه"), "نعم");
+        assert_eq!(term("النعمة"), term("نعمة"));
+        let a = Analyzer::get(Lang::Ar);
+        assert!(a.analyze("كأنه")[0].stop);
+        assert!(a.analyze("عليكم")[0].stop);
+    }
+
+    #[test]
+    fn colloquial_function_words_stop_content_words_stay() {
+        let a = Analyzer::get(Lang::Ar);
+        for w in ["بس", "اللي", "مره", "ده", "دي", "كده", "عشان", "يعني", "قال", "وعشان", "وهذا"] {
+            assert!(a.analyze(w)[0].stop, "{w}");
+        }
+        for w in ["حلو", "المنتج", "ممتاز", "السعر", "الاكل", "الله", "فهم", "ولد"] {
+            assert!(!a.analyze(w)[0].stop, "{w}");
+        }
+    }
+
+    #[test]
+    fn presentation_forms_fold_to_letters() {
+        let a = Analyzer::get(Lang::Ar);
+        let shown = a.analyze("ﺍﻟﺴﻼﻡ ﻋﻠﻴﻜﻢ ﺍﻟﻤﻨﺘﺞ");
+        let letters = a.analyze("السلام عليكم المنتج");
+        assert_eq!(shown.len(), letters.len());
+        for (x, y) in shown.iter().zip(&letters) {
+            assert_eq!((&x.normalized, &x.term, x.stop), (&y.normalized, &y.term, y.stop));
+        }
+        // The lam-alef ligature is two letters: ﻻ is the stopword لا.
+        assert!(a.analyze("ﻻ")[0].stop);
+        assert_eq!(a.analyze("ﻻ")[0].normalized, "لا");
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! `Strasse`. Lucene's filter is one left-to-right pass, which is not idempotent
 //! (`müe` → `mue` → `mu`); we run it to a fixpoint, so normalization is.
 //!
-//! **Stopwords**: the Snowball German list (BSD), normalized the same way.
+//! **Stopwords**: the Snowball German list (BSD) and the informal function
+//! words of [`INFORMAL`], normalized the same way.
 //!
 //! **Stemming**: Savoy's light stemmer as in Lucene `GermanLightStemmer`
 //! (step 1: -ern, -em/-en/-er/-es, -e, -s after b d f g h k l m n t; step 2:
@@ -47,6 +48,27 @@ seine seinem seinen seiner seines selbst sich sie ihnen sind so solche solchem s
 sollte sondern sonst über um und uns unsere unserem unseren unser unseres unter viel vom von vor während war
 waren warst was weg weil weiter welche welchem welchen welcher welches wenn werde werden wie wieder will wir
 wird wirst wo wollen wollte würde würden zu zum zur zwar zwischen
+";
+
+/// Function words of informal German, seen among the top terms of real
+/// feedback (hotel and shop reviews, posts), by class (after the word classes
+/// of a reference grammar): modal particles (mal, schon, ja, halt, eben, eh,
+/// wohl, bloß, eigentlich, echt), conjunctive adverbs (jedoch, allerdings,
+/// dennoch, trotzdem, deshalb, daher, dabei, zudem, außerdem), degree words
+/// (ganz, recht, ziemlich, wirklich, eher, mehr, etwas, bisschen),
+/// preposition-article contractions (beim, ans, aufs, ums, übers), the
+/// existential light verb geben (es gibt, es gab), auxiliary and modal forms
+/// the Snowball list lacks (sei, wäre, hätte, wurde, worden, konnte, müssen,
+/// darf, möchte), and chat abbreviations (lg, bzw, usw, zb, ca, evtl, ggf,
+/// mfg, vg, u).
+const INFORMAL: &str = "
+mal schon ja halt eben eh wohl bloß eigentlich echt nunmal naja na ne
+jedoch allerdings dennoch trotzdem deshalb daher dabei zudem außerdem sowie sowohl
+ganz recht ziemlich wirklich eher mehr bisschen
+beim ans aufs ums übers
+gibt gibts gab gäbe
+sei wäre wären hätte hätten wurde wurden worden konnte konnten müssen musst darf dürfen möchte möchten mag
+lg bzw usw zb ca evtl ggf mfg vg u
 ";
 
 /// The GermanNormalizationFilter pass (one left-to-right pass).
@@ -118,7 +140,7 @@ fn normalize(word: &str, out: &mut String) {
 
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
-    S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
+    S.get_or_init(|| StopWords::new(&format!("{STOPWORDS} {INFORMAL}"), normalize))
 }
 
 fn st_ending(c: char) -> bool {
@@ -322,6 +344,17 @@ mod tests {
 
     fn term(w: &str) -> String {
         Analyzer::get(Lang::De).analyze(w)[0].term.to_string()
+    }
+
+    #[test]
+    fn informal_function_words_stop_content_words_stay() {
+        let a = Analyzer::get(Lang::De);
+        for w in ["mal", "schon", "ja", "halt", "eben", "doch", "echt", "gibt", "lg", "bzw", "beim"] {
+            assert!(a.analyze(w)[0].stop, "{w}");
+        }
+        for w in ["gut", "schlecht", "Bank", "Lieferung", "Essen", "Zimmer", "freundlich"] {
+            assert!(!a.analyze(w)[0].stop, "{w}");
+        }
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!   joins them with a ZWNJ, so `می روم` = `می‌روم`, `کتاب ها` = `کتاب‌ها`.
 //! * **Stopwords**: function words (prepositions, conjunctions, pronouns,
 //!   copula and auxiliary forms), after the Savoy list (Lucene, BSD) and hazm
-//!   (MIT), normalized the same way.
+//!   (MIT); colloquial function words and the positive forms of the light
+//!   verbs کردن شدن بودن داشتن (see [`LIGHT_VERBS`]); normalized the same way.
+//!   Presentation forms are folded to letters first.
 //! * **Stemming** (ZWNJ-aware light stemmer; the term has no ZWNJ, so
 //!   `میروم` = `می‌روم` and `کتابها` = `کتاب‌ها`):
 //!   1. verbal prefixes `می‌`/`نمی‌` (with ZWNJ, always; written solid, only
@@ -33,7 +35,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::{push_lower_folded_digits, StopWords};
+use super::{fold_presentation_forms, push_lower_folded_digits, StopWords};
 use crate::analysis::{Join, Language, Stemmed};
 
 /// Persian rules.
@@ -48,9 +50,78 @@ const STOPWORDS: &str = "
 ای ام اش ات اند ایم اید ان شان مان تان کو کی چی کجا چرا کدام وقتیکه تر ترین
 ";
 
+/// Function words of informal Persian, seen among the top terms of real
+/// feedback (app and shop reviews), by class: colloquial spellings of the
+/// words above (رو = را, یه = یک, اون = آن, اگه = اگر, دیگه = دیگر, اینو =
+/// این را), particles and conjunctions (فقط, البته, مثل, وقتی), intensifiers
+/// and degree adverbs (خیلی, بسیار, واقعا, اصلا, زیاد), the modals باید and
+/// شاید, and the future auxiliary خواه-. The light verbs are in
+/// [`light_verb_forms`].
+const COLLOQUIAL: &str = "
+رو یه یک اون اونا اینا اینو اونو اینه اونه اگه دیگه دیگر چیه کیه
+فقط البته مثل مثلا وقتی ولیکن بلکه
+خیلی بسیار واقعا اصلا زیاد کاملا حتما
+باید شاید
+خواهم خواهی خواهد خواهیم خواهید خواهند
+";
+
+/// The light verbs and auxiliaries (past stem, present stem): کردن 'do'
+/// and شدن 'become' form most Persian verbs (استفاده کرد, خراب شد), بودن is
+/// the copula and داشتن 'have' the auxiliary of the progressive. Their
+/// positive inflected forms are stopwords by form, not by stem: the check is
+/// on the normalized word before stemming, and a stem test would also stop the
+/// negated forms (نشد 'it did not work' is the main complaint of a review) and
+/// the nouns that share the letters (کند 'slow', left out below).
+const LIGHT_VERBS: [(&str, &str); 4] = [("کرد", "کن"), ("شد", "شو"), ("بود", "باش"), ("داشت", "دار")];
+
+/// The positive forms of the light verbs, formal and colloquial, with the
+/// prefix می written with a ZWNJ and solid (a space is joined to a ZWNJ
+/// before the check): past کردم…کردند, participle کرده (+ ‌ام ‌اند …),
+/// infinitive کردن, present (می)کنم…, subjunctive بکنم/بشود, colloquial 3sg
+/// -ه and 3pl -ن (میکنه, میشه, داره, میکنن).
+fn light_verb_forms() -> String {
+    let mut out = String::new();
+    let mut push = |w: String| {
+        out.push_str(&w);
+        out.push(' ');
+    };
+    for (past, present) in LIGHT_VERBS {
+        for e in ["م", "ی", "", "یم", "ید", "ند", "ن"] {
+            push(format!("{past}{e}"));
+            for mi in ["می\u{200c}", "می"] {
+                push(format!("{mi}{past}{e}"));
+            }
+        }
+        push(format!("{past}ه"));
+        for e in ["ام", "ای", "است", "ایم", "اید", "اند"] {
+            push(format!("{past}ه\u{200c}{e}"));
+        }
+        // داشتن and بودن take no می in the present (دارم, باشم).
+        let pres_mi: &[&str] = if present == "دار" || present == "باش" {
+            &[""]
+        } else {
+            &["", "می\u{200c}", "می", "ب"]
+        };
+        for e in ["م", "ی", "د", "یم", "ید", "ند", "ه", "ن", "ین"] {
+            for mi in pres_mi {
+                let w = format!("{mi}{present}{e}");
+                // کند is also the adjective 'slow'.
+                if w != "کند" {
+                    push(w);
+                }
+            }
+        }
+    }
+    // Colloquial شدن: میشه, بشه, شه (the present stem ش-).
+    for w in ["میشه", "می\u{200c}شه", "بشه", "شه", "میشن", "می\u{200c}شن", "میشم", "می\u{200c}شم"] {
+        push(w.to_string());
+    }
+    out
+}
+
 fn normalize(word: &str, out: &mut String) {
     let start = out.len();
-    for c in word.chars() {
+    for c in fold_presentation_forms(word).chars() {
         match c {
             'ي' | 'ى' => out.push('ی'),
             'ك' => out.push('ک'),
@@ -79,7 +150,10 @@ fn normalize(word: &str, out: &mut String) {
 
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
-    S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
+    S.get_or_init(|| {
+        let words = format!("{STOPWORDS} {COLLOQUIAL} {}", light_verb_forms());
+        StopWords::new(&words, normalize)
+    })
 }
 
 /// Present stem : past stem of common (mostly irregular) verbs.
@@ -482,19 +556,41 @@ mod tests {
 
     #[test]
     fn verbs_share_the_past_stem() {
-        let k = terms("کرد");
+        let k = terms("خرید");
+        assert_eq!(k, vec!["خرید"]);
         for w in [
-            "کردند",
-            "کرده",
-            "می‌کند",
-            "می‌کنند",
-            "کرده‌اند",
-            "نمی‌کند",
-            "بکند",
-            "نکرد",
+            "خریدند",
+            "خریده",
+            "می‌خرد",
+            "می‌خرند",
+            "خریده‌اند",
+            "بخرد",
         ] {
             assert_eq!(terms(w), k, "{w}");
         }
+    }
+
+    #[test]
+    fn light_verbs_stop_by_form() {
+        let a = Analyzer::get(Lang::Fa);
+        for w in [
+            "کردم", "کرده", "می کند", "می‌کند", "میکنه", "شود", "شده", "میشه", "دارد", "داره",
+            "بود", "کردن", "رو", "یه", "هم", "اینو", "خیلی",
+        ] {
+            let t = a.analyze(w);
+            assert!(t.iter().all(|t| t.stop), "{w}: {t:?}");
+        }
+        // Content words stay terms, and so does کند 'slow'.
+        for w in ["خوب", "بد", "بانک", "غذا", "کیفیت", "کند", "ارسال"] {
+            assert_eq!(terms(w).len(), 1, "{w}");
+        }
+    }
+
+    #[test]
+    fn presentation_forms_fold_to_letters() {
+        // ﯼ (U+FBFC) is the Persian yeh, ﮐ (U+FB90) the keheh.
+        assert_eq!(terms("ﮐﯿﻔﯿﺖ"), terms("کیفیت"));
+        assert_eq!(terms("ﺳﻼﻡ"), terms("سلام"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! that is in none of the target languages (or too short to tell): such text is
 //! still indexed, with a language-neutral analyzer.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -266,6 +267,42 @@ fn lower_fast(c: char) -> Option<char> {
         0xC0..=0xDE if u != 0xD7 => char::from_u32(u + 0x20),
         _ => None,
     }
+}
+
+/// Whether `c` is an Arabic presentation form (Presentation Forms-A
+/// U+FB50–U+FDFF, -B U+FE70–U+FEFF): contextual glyphs (`ﺍﻟﺴﻼﻡ`) and
+/// ligatures (`ﻻ`) that old encoders, PDF extraction and some keyboards emit
+/// instead of the letters.
+fn is_arabic_presentation_form(c: char) -> bool {
+    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Fold Arabic presentation forms to the letters they show (NFKC of those
+/// characters only, so nothing else in the word changes), for the Arabic and
+/// Persian normalizers: a word typed in presentation forms must get the term
+/// of the same word in letters. The isolated haraka forms (U+FE70…) decompose
+/// to a space + haraka; the space is an artefact of the compatibility mapping
+/// and is dropped. The two phrase ligatures (ﷺ, ﷻ: several words) are left as
+/// they are: one symbol, not one word. Borrowed when there is nothing to fold.
+pub fn fold_presentation_forms(word: &str) -> Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    if !word.chars().any(is_arabic_presentation_form) {
+        return Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if !is_arabic_presentation_form(c) {
+            out.push(c);
+            continue;
+        }
+        let d: String = std::iter::once(c).nfkc().collect();
+        if d.trim_start_matches(' ').contains(' ') {
+            out.push(c);
+        } else {
+            out.extend(d.chars().filter(|&x| x != ' '));
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A stopword list of normalized words, in a hash set (Fx hash: a lookup per

@@ -9,7 +9,8 @@
 //!   phonemic: `kos`/`koš`, `čas`/`cas`).
 //! * **Stopwords**: function words (auxiliary `biti` forms, pronouns,
 //!   prepositions, conjunctions, particles), from stopwords-iso `sl` (MIT)
-//!   trimmed to closed-class words.
+//!   trimmed to closed-class words, and the informal function words of
+//!   [`INFORMAL`].
 //! * **Stemming**: first match among 3-, then 2-, then 1-letter endings
 //!   (`-ega -emu -ima -ami …`, and the l-participle of e-verbs `-ela -ele -eli
 //!   -elo` (`videla`/`videl`), `-om -em -ih -ov -ja -jo …`, `-a -e -i -o -u`),
@@ -43,13 +44,36 @@ ta te tej teh tiste tistih k h ob nam vam vas njih jim mene meni tebe tebi moj m
 naš naša naše vaš vaša vaše ter oziroma ali pa niti
 ";
 
+/// Function words of informal Slovene, seen among the top terms of real
+/// feedback (reader comments, posts), by class: particles and sentence
+/// adverbs (samo, sej, pač, itak, sploh, seveda, res, prav, vsaj, zato,
+/// potem, zdaj/sedaj), degree words and quantifiers (zelo, bolj, več, malo,
+/// veliko, nekaj), pronoun adjectives in their case forms (kateri, svoj, vsak,
+/// nek, drug, tak), the modals and light verbs lahko, mora(ti), imeti, iti
+/// (gre 'it is about'), and colloquial spellings and chat abbreviations (tud,
+/// kr, sm, mal, ja, no, lp).
+const INFORMAL: &str = "
+samo sej pač itak sploh seveda res prav vsaj zato potem zdaj sedaj tudi kje kjer kdo zakaj kdaj glede torej celo
+zelo bolj več malo veliko nekaj precej
+kateri katera katero katere katerih kateremu katerim kaj
+svoj svoja svoje svojo svojega svojih svojim svojimi svoji
+vsak vsaka vsako vsakega vsakemu vsake vsi vseh vsem vsemi vso vsega vsemu
+nek neka neko neke nekega nekih
+drug druga drugo drugi druge drugega drugih
+tak taka take taki takega takih kakšen kakšna kakšno kakšne kakšni
+lahko mora moram moramo morajo morali moral morala mogoče more moremo morete morejo treba
+ima imam imaš imamo imate imajo imel imela imelo imeli imele imeti nima nimam nimamo nimajo
+gre grem
+tud kr sm mal ja no lp pa
+";
+
 fn normalize(word: &str, out: &mut String) {
     push_lower_folded_digits(word, out)
 }
 
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
-    S.get_or_init(|| StopWords::new(STOPWORDS, normalize))
+    S.get_or_init(|| StopWords::new(&format!("{STOPWORDS} {INFORMAL}"), normalize))
 }
 
 const SUF3: [&str; 35] = [
@@ -321,6 +345,17 @@ mod tests {
         assert!(indexed.term == query.term || indexed.extra.iter().any(|e| *e == query.term));
         assert_eq!(indexed.rule, Some("sl:suffix-ajo"));
         assert_eq!(a.analyze("košarica")[0].normalized, "košarica");
+    }
+
+    #[test]
+    fn informal_function_words_stop_content_words_stay() {
+        let a = Analyzer::get(Lang::Sl);
+        for w in ["samo", "sej", "lahko", "pač", "itak", "zelo", "svoje", "kateri"] {
+            assert!(a.analyze(w)[0].stop, "{w}");
+        }
+        for w in ["dobro", "slabo", "banka", "dostava", "hrana", "cene"] {
+            assert!(!a.analyze(w)[0].stop, "{w}");
+        }
     }
 
     #[test]
