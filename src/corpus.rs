@@ -67,6 +67,10 @@ pub struct AnalyzedDoc {
     /// Tokens of each kind the document held before [`AnalyzedDoc::keep_kinds`]
     /// left some kinds out (all zero until it runs).
     pub kind_counts: KindCounts,
+    /// The tokens [`AnalyzedDoc::keep_kinds`] left out (numbers, URLs…), in
+    /// text order with their languages: number statistics and cross-lingual
+    /// anchors read them, word statistics do not.
+    pub aside: Vec<(Token, Lang)>,
 }
 
 impl AnalyzedDoc {
@@ -116,6 +120,7 @@ impl AnalyzedDoc {
             tokens,
             token_langs,
             kind_counts: [0; Kind::ALL.len()],
+            aside: Vec::new(),
         }
     }
 
@@ -136,10 +141,35 @@ impl AnalyzedDoc {
             .iter()
             .map(|t| include.contains(t.kind))
             .collect();
-        let mut k = keep.iter();
-        self.tokens.retain(|_| *k.next().expect("same length"));
-        let mut k = keep.iter();
-        self.token_langs.retain(|_| *k.next().expect("same length"));
+        let tokens = std::mem::take(&mut self.tokens);
+        let langs = std::mem::take(&mut self.token_langs);
+        for ((t, l), k) in tokens.into_iter().zip(langs).zip(keep) {
+            if k {
+                self.tokens.push(t);
+                self.token_langs.push(l);
+            } else {
+                self.aside.push((t, l));
+            }
+        }
+    }
+
+    /// Every token in text order with its language: the kept ones and those
+    /// [`AnalyzedDoc::keep_kinds`] set aside.
+    pub fn all_tokens(&self) -> Vec<(&Token, Lang)> {
+        let mut out = Vec::with_capacity(self.tokens.len() + self.aside.len());
+        let mut kept = self.tokens.iter().zip(self.token_langs.iter().copied()).peekable();
+        let mut aside = self.aside.iter().map(|(t, l)| (t, *l)).peekable();
+        loop {
+            let take_kept = match (kept.peek(), aside.peek()) {
+                (Some(a), Some(b)) => a.0.start <= b.0.start,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_kept { kept.next() } else { aside.next() };
+            out.extend(next);
+        }
+        out
     }
 
     /// Leave out the tokens that start inside any of `ranges` (byte ranges of

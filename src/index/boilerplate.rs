@@ -96,6 +96,7 @@ impl KorpusIndex {
 #[cfg(test)]
 mod tests {
     use crate::index::{write, IndexOptions, KorpusIndex};
+    use crate::corpus::View;
 
     #[test]
     fn markers_and_repeated_lines_leave_statistics_but_stay_searchable() {
@@ -111,7 +112,7 @@ mod tests {
         let idx = KorpusIndex::open_or_create(&dir.path().join("idx")).unwrap();
         write::index_paths(&idx, &[input], &IndexOptions::default(), &|_, _| {}).unwrap();
         let mut terms = Vec::new();
-        idx.for_each_clean_batch(None, 10, false, |docs| {
+        idx.for_each_clean_batch(None, 10, View::default(), |docs| {
             for d in docs {
                 terms.extend(d.tokens.iter().map(|t| t.normalized.clone()));
             }

@@ -151,6 +151,7 @@ impl GroupBy {
                     } else {
                         Default::default()
                     },
+                    aside: doc.aside.iter().filter(|(_, tl)| *tl == l).cloned().collect(),
                 };
                 (l.code().to_string(), Cow::Owned(part))
             })

@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{GroupBy, Surfaces};
+use crate::analysis::Token;
 use crate::corpus::AnalyzedDoc;
 use crate::lang::Lang;
 
@@ -163,13 +164,13 @@ fn is_space(c: char) -> bool {
 /// The numbers of a document, in text order.
 pub fn find_numbers(doc: &AnalyzedDoc) -> Vec<Found> {
     let body = &doc.doc.body;
-    let toks = &doc.tokens;
+    let all = doc.all_tokens();
+    let toks: Vec<&Token> = all.iter().map(|(t, _)| *t).collect();
     let mut out = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
+    for (i, &(t, lang)) in all.iter().enumerate() {
         if !is_numeric(&t.normalized) {
             continue;
         }
-        let lang = doc.token_langs.get(i).copied().unwrap_or(doc.doc.lang);
         let value = canonical(&t.normalized, lang);
         let rest = &body[t.end..];
         let trimmed = rest.trim_start_matches(is_space);

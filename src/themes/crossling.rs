@@ -129,7 +129,8 @@ pub fn extract(d: &AnalyzedDoc) -> Vec<AnchorHit> {
             },
         ));
     }
-    for (i, t) in d.tokens.iter().enumerate() {
+    let all = d.all_tokens();
+    for (i, &(t, span_lang)) in all.iter().enumerate() {
         if urls.iter().any(|&(a, b)| t.start >= a && t.end <= b) {
             continue;
         }
@@ -159,8 +160,7 @@ pub fn extract(d: &AnalyzedDoc) -> Vec<AnchorHit> {
             && letters.iter().any(char::is_ascii_lowercase);
         let alnum = surface.chars().any(|c| c.is_ascii_digit());
         let cap = letters[0].is_ascii_uppercase();
-        let first = i == 0 || d.tokens[i - 1].sentence != t.sentence;
-        let span_lang = d.token_langs.get(i).copied().unwrap_or(d.doc.lang);
+        let first = i == 0 || all[i - 1].0.sentence != t.sentence;
         let in_non_latin = non_latin || matches!(span_lang, Lang::Ar | Lang::Fa | Lang::Ru);
         let strong =
             in_non_latin || all_caps || camel || alnum || (span_lang == Lang::Sl && cap && !first);
