@@ -67,6 +67,13 @@ pub trait Language: Send + Sync {
     fn normalize(&self, word: &str, out: &mut String);
     /// Whether a normalized word is a stopword.
     fn is_stopword(&self, normalized: &str) -> bool;
+    /// Whether a normalized word is a light verb or auxiliary form (Persian
+    /// کردم, شده): stemmed and indexed like any word, so search finds it and
+    /// its forms share a term, but left out of statistics and themes like a
+    /// stopword. Default: none.
+    fn is_light(&self, _normalized: &str) -> bool {
+        false
+    }
     /// Stem a normalized word that is not a stopword.
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a>;
     /// Extra terms indexed at the same position (compound parts, diacritic-folded
@@ -97,8 +104,12 @@ pub struct Token {
     pub sentence: u32,
     /// The normalized form (inline up to 24 bytes: no allocation per token).
     pub normalized: CompactString,
-    /// Whether the word is a stopword (not indexed).
+    /// Whether the word is left out of statistics: a stopword (not indexed)
+    /// or a light verb form (indexed, see `light`).
     pub stop: bool,
+    /// Whether the word is a light verb form ([`Language::is_light`]):
+    /// `stop` for statistics, yet indexed and searchable.
+    pub light: bool,
     /// The indexed term (the stem; the normalized form for stopwords).
     pub term: CompactString,
     /// Extra terms indexed at the same position.
@@ -111,6 +122,11 @@ pub struct Token {
 }
 
 impl Token {
+    /// Whether the index holds the token's terms (not a stopword).
+    pub fn indexed(&self) -> bool {
+        !self.stop || self.light
+    }
+
     /// The surface form in `text` (the text this token was analyzed from).
     pub fn surface<'t>(&self, text: &'t str) -> &'t str {
         &text[self.start..self.end]
@@ -194,6 +210,7 @@ impl Analyzer {
                 sentence: w.sentence,
                 normalized: CompactString::from(w.normalized),
                 stop: w.stop,
+                light: w.light,
                 term: CompactString::from(w.term),
                 extra: w.extra.to_vec(),
                 rule: w.rule,
@@ -310,6 +327,7 @@ impl Analyzer {
                     sentence,
                     normalized: special,
                     stop: false,
+                    light: false,
                     term: special,
                     extra: special_extra,
                     rule: None,
@@ -444,6 +462,7 @@ impl Analyzer {
         if rules.is_stopword(normalized) {
             return Analyzed {
                 stop: true,
+                light: false,
                 term: normalized.into(),
                 rule: None,
                 extra: Vec::new(),
@@ -454,8 +473,10 @@ impl Analyzer {
         let s = rules.stem(normalized);
         rules.extra_terms(normalized, &s.term, extra);
         extra.retain(|e| *e != *s.term && !e.is_empty());
+        let light = rules.is_light(normalized);
         Analyzed {
-            stop: false,
+            stop: light,
+            light,
             term: CompactString::from(s.term.as_ref()),
             rule: s.rule,
             extra: std::mem::take(extra),
@@ -538,6 +559,7 @@ impl<I: Iterator<Item = (usize, usize)>> Iterator for Merged<'_, I> {
 #[derive(Debug, Default)]
 struct Analyzed {
     stop: bool,
+    light: bool,
     term: CompactString,
     rule: Option<&'static str>,
     extra: Vec<String>,
@@ -560,6 +582,7 @@ impl Analyzed {
             sentence,
             normalized,
             stop: self.stop,
+            light: self.light,
             term: &self.term,
             extra: &self.extra,
             rule: self.rule,
@@ -650,10 +673,18 @@ pub(crate) struct Word<'a> {
     pub sentence: u32,
     pub normalized: &'a str,
     pub stop: bool,
+    pub light: bool,
     pub term: &'a str,
     pub extra: &'a [String],
     pub rule: Option<&'static str>,
     pub kind: Kind,
+}
+
+impl Word<'_> {
+    /// Whether the index holds the word's terms (see [`Token::indexed`]).
+    pub fn indexed(&self) -> bool {
+        !self.stop || self.light
+    }
 }
 
 fn rules_for(l: Lang) -> &'static dyn Language {

@@ -50,7 +50,7 @@ pub(crate) fn pre_analyze(
 ) {
     out.push(PRE_ANALYZED);
     Analyzer::get(lang).walk(text, scratch, false, |w| {
-        if w.stop {
+        if !w.indexed() {
             return;
         }
         seen.kinds.insert(w.kind);
@@ -139,7 +139,7 @@ impl Tokenizer for KorpusTokenizer {
             };
         }
         analyzer.walk(text, scratch, false, |w| {
-            if w.stop {
+            if !w.indexed() {
                 return;
             }
             for term in std::iter::once(w.term).chain(w.extra.iter().map(String::as_str)) {
@@ -290,7 +290,7 @@ mod tests {
                 let expected: Vec<(String, usize, usize, usize)> = Analyzer::get(lang)
                     .analyze(text)
                     .into_iter()
-                    .filter(|t| !t.stop)
+                    .filter(|t| t.indexed())
                     .flat_map(|t| {
                         std::iter::once(t.term.to_string())
                             .chain(t.extra.clone())

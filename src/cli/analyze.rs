@@ -36,7 +36,11 @@ struct Row<'a> {
     start: usize,
     end: usize,
     position: u32,
+    /// Not indexed (a stopword).
     stop: bool,
+    /// A light verb form: indexed, but left out of statistics.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    light: bool,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     extra: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,7 +68,8 @@ pub fn run(g: &Global, a: AnalyzeArgs) -> anyhow::Result<u8> {
                 start: base + t.start,
                 end: base + t.end,
                 position: t.position,
-                stop: t.stop,
+                stop: !t.indexed(),
+                light: t.light,
                 extra: &t.extra,
                 rule: if a.explain { t.rule } else { None },
             };
@@ -74,12 +79,18 @@ pub fn run(g: &Global, a: AnalyzeArgs) -> anyhow::Result<u8> {
                 table.row(vec![
                     row.token.to_string(),
                     row.normalized.to_string(),
-                    if t.stop {
-                        "-".into()
-                    } else {
+                    if t.indexed() {
                         row.term.to_string()
+                    } else {
+                        "-".into()
                     },
-                    if t.stop { "stop".into() } else { String::new() },
+                    if t.light {
+                        "light".into()
+                    } else if t.stop {
+                        "stop".into()
+                    } else {
+                        String::new()
+                    },
                     t.extra.join(" "),
                     if a.explain {
                         t.rule.unwrap_or("").to_string()

@@ -47,7 +47,7 @@ fn drop_stopwords(query: &str) -> String {
         }
         drop[i] = Lang::TARGETS.iter().any(|&l| {
             let t = crate::analysis::Analyzer::get(l).analyze(p);
-            t.len() == 1 && t[0].stop
+            t.len() == 1 && !t[0].indexed()
         });
     }
     let kept = pieces
@@ -463,7 +463,7 @@ impl KorpusIndex {
                 if matches!(w, "AND" | "OR" | "NOT") {
                     continue;
                 }
-                *words.entry(t.start).or_insert(false) |= t.stop;
+                *words.entry(t.start).or_insert(false) |= !t.indexed();
             }
         }
         if terms == 0 || (!words.is_empty() && words.values().all(|&stop| stop)) {

@@ -11,9 +11,16 @@
 //!   joins them with a ZWNJ, so `می روم` = `می‌روم`, `کتاب ها` = `کتاب‌ها`.
 //! * **Stopwords**: function words (prepositions, conjunctions, pronouns,
 //!   copula and auxiliary forms), after the Savoy list (Lucene, BSD) and hazm
-//!   (MIT); colloquial function words and the positive forms of the light
-//!   verbs کردن شدن بودن داشتن (see [`LIGHT_VERBS`]); normalized the same way.
+//!   (MIT), and colloquial function words; normalized the same way.
 //!   Presentation forms are folded to letters first.
+//! * **Light verbs**: the positive forms of کردن شدن بودن داشتن (see
+//!   [`LIGHT_VERBS`]) are stemmed and indexed, but statistics and themes
+//!   leave them out like stopwords ([`Language::is_light`]).
+//! * **Negation** is kept: a negated verb's term is `ن` + the positive stem
+//!   (`نمی‌خرم`, `نخریدم` → `نخرید`, `نبود` → `نبود`), and the positive stem is
+//!   an extra term at the same position, as German compound parts are, so
+//!   `خوب نبود` is not counted as `خوب بود` but a search for `خرید` finds
+//!   `نخریدم`.
 //! * **Stemming** (ZWNJ-aware light stemmer; the term has no ZWNJ, so
 //!   `میروم` = `می‌روم` and `کتابها` = `کتاب‌ها`):
 //!   1. verbal prefixes `می‌`/`نمی‌` (with ZWNJ, always; written solid, only
@@ -68,7 +75,7 @@ const COLLOQUIAL: &str = "
 /// The light verbs and auxiliaries (past stem, present stem): کردن 'do'
 /// and شدن 'become' form most Persian verbs (استفاده کرد, خراب شد), بودن is
 /// the copula and داشتن 'have' the auxiliary of the progressive. Their
-/// positive inflected forms are stopwords by form, not by stem: the check is
+/// positive inflected forms are light by form, not by stem: the check is
 /// on the normalized word before stemming, and a stem test would also stop the
 /// negated forms (نشد 'it did not work' is the main complaint of a review) and
 /// the nouns that share the letters (کند 'slow', left out below).
@@ -150,10 +157,12 @@ fn normalize(word: &str, out: &mut String) {
 
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
-    S.get_or_init(|| {
-        let words = format!("{STOPWORDS} {COLLOQUIAL} {}", light_verb_forms());
-        StopWords::new(&words, normalize)
-    })
+    S.get_or_init(|| StopWords::new(&format!("{STOPWORDS} {COLLOQUIAL}"), normalize))
+}
+
+fn light_verbs() -> &'static StopWords {
+    static S: OnceLock<StopWords> = OnceLock::new();
+    S.get_or_init(|| StopWords::new(&light_verb_forms(), normalize))
 }
 
 /// Present stem : past stem of common (mostly irregular) verbs.
@@ -260,20 +269,54 @@ fn nchars(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Strip a present-tense person ending and map a known present stem.
-fn parse_present(rest: &str, bare: bool) -> Option<&'static str> {
-    let endings: &[&str] = if bare {
+/// How a present form was prefixed, which decides the endings and stems
+/// [`parse_present`] accepts.
+#[derive(Clone, Copy, PartialEq)]
+enum Prefix {
+    /// No prefix: formal endings only, stems that double as nouns refused.
+    Bare,
+    /// After ب or ن: formal and colloquial endings.
+    Mood,
+    /// After می / نمی: also the one-letter colloquial stems (میشه, میره, میگه).
+    Mi,
+}
+
+/// Colloquial present stems (past stem), written as spoken: میشه, میره,
+/// میگه, میده. One letter each, so only after می/نمی (and ش after ب/ن:
+/// بشه, نشه), never bare.
+const COLLOQUIAL_PRESENT: [(&str, &str); 4] = [("ش", "شد"), ("ر", "رفت"), ("گ", "گفت"), ("د", "داد")];
+
+/// Strip a present-tense person ending (formal, or colloquial 3sg -ه, 3pl
+/// -ن, 2pl -ین) and map a known present stem.
+fn parse_present(rest: &str, prefix: Prefix) -> Option<&'static str> {
+    let endings: &[&str] = if prefix == Prefix::Bare {
         &["ند", "ید", "یم", "د", "م"]
     } else {
-        &["ند", "ید", "یم", "د", "م", "ی", ""]
+        &["ند", "ید", "یم", "ین", "د", "م", "ی", "ه", "ن", ""]
     };
     for e in endings {
         if let Some(st) = rest.strip_suffix(e) {
-            if bare && (AMBIGUOUS_BARE.contains(&st) || nchars(rest) < 3) {
+            if prefix == Prefix::Bare && (AMBIGUOUS_BARE.contains(&st) || nchars(rest) < 3) {
                 continue;
             }
             if let Some(p) = present_to_past(st) {
                 return Some(p);
+            }
+            let colloquial = match prefix {
+                Prefix::Bare => None,
+                Prefix::Mood => COLLOQUIAL_PRESENT[..1].iter().find(|(c, _)| *c == st),
+                Prefix::Mi => COLLOQUIAL_PRESENT.iter().find(|(c, _)| *c == st),
+            };
+            if let Some((_, past)) = colloquial.filter(|_| !e.is_empty()) {
+                return Some(past);
+            }
+        }
+    }
+    // داشتن takes no prefix in the present: colloquial داره, دارن, دارین.
+    if prefix == Prefix::Bare {
+        for e in ["ه", "ن", "ین"] {
+            if rest.strip_suffix(e) == Some("دار") {
+                return Some("داشت");
             }
         }
     }
@@ -335,12 +378,34 @@ const SOLID_SUFFIXES: [(&str, &str, usize); 12] = [
     ("تر", "fa:comparative", 3),
 ];
 
-/// Stem a normalized word.
+/// Stem a normalized word. A negated verb keeps its negation: its term is
+/// `ن` + the positive stem (`نمی‌خرم`, `نخریدم` → `نخرید`; `نبود` → `نبود`),
+/// so `خوب بود` and `خوب نبود` stay apart in statistics; the positive stem
+/// is an extra term ([`positive_stem`]), so a search for `خرید` finds both.
 pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
+    let (s, rule, negated) = stem_parts(word);
+    if negated {
+        (format!("ن{s}"), Some("fa:verb-neg"))
+    } else {
+        (s, rule)
+    }
+}
+
+/// The positive stem of a negated verb (`نمی‌خرم` → `خرید`), None for any
+/// other word.
+pub fn positive_stem(word: &str) -> Option<String> {
+    let (s, _, negated) = stem_parts(word);
+    negated.then_some(s)
+}
+
+/// The stem of a word, its rule, and whether the word is a negated verb
+/// (the stem is then the positive one).
+fn stem_parts(word: &str) -> (String, Option<&'static str>, bool) {
     let mut rule: Option<&'static str> = None;
+    let mut negated = false;
     let mut w: &str = word;
     if !w.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
-        return (w.to_string(), None);
+        return (w.to_string(), None, false);
     }
     // 1. verbal prefix
     let mut verbal = false;
@@ -349,26 +414,23 @@ pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
             if nchars(r) >= 1 {
                 w = r;
                 verbal = true;
-                rule = Some(if p.starts_with('ن') {
-                    "fa:prefix-nemi"
-                } else {
-                    "fa:prefix-mi"
-                });
+                negated = p.starts_with('ن');
+                rule = Some(if negated { "fa:prefix-nemi" } else { "fa:prefix-mi" });
                 break;
             }
         }
     }
-    if !verbal && !MI_NOUNS.iter().any(|n| w.starts_with(n)) {
+    // میشه, میشن… are شدن, not میش 'ewe'.
+    let mi_noun = MI_NOUNS.iter().any(|n| w.starts_with(n))
+        && !matches!(w, "میشه" | "میشن" | "میشم" | "میشی" | "میشیم" | "میشین");
+    if !verbal && !mi_noun {
         for p in ["نمی", "می"] {
             if let Some(r) = w.strip_prefix(p) {
-                if nchars(r) >= 3 || (nchars(r) >= 2 && parse_present(r, false).is_some()) {
+                if nchars(r) >= 3 || (nchars(r) >= 2 && parse_present(r, Prefix::Mi).is_some()) {
                     w = r;
                     verbal = true;
-                    rule = Some(if p.starts_with('ن') {
-                        "fa:prefix-nemi"
-                    } else {
-                        "fa:prefix-mi"
-                    });
+                    negated = p.starts_with('ن');
+                    rule = Some(if negated { "fa:prefix-nemi" } else { "fa:prefix-mi" });
                     break;
                 }
             }
@@ -389,13 +451,13 @@ pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
     s.retain(|c| c != ZWNJ);
     // 4a. verbs
     if verbal {
-        if let Some(p) = parse_present(&s, false) {
-            return (p.to_string(), Some("fa:verb-present"));
+        if let Some(p) = parse_present(&s, Prefix::Mi) {
+            return (p.to_string(), Some("fa:verb-present"), negated);
         }
         if let Some(p) = parse_past(&s) {
-            return (p.to_string(), Some("fa:verb-past"));
+            return (p.to_string(), Some("fa:verb-past"), negated);
         }
-        return (s, rule);
+        return (s, rule, negated);
     }
     // 3. solid suffixes
     for (suf, r, min) in SOLID_SUFFIXES {
@@ -407,32 +469,47 @@ pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
             }
         }
     }
-    // 4b. bare verbs: past stem + person ending, participle, present stems
+    // 4b. bare verbs: a negated known past stem (نخریدم, not نشست 'sat',
+    // itself a known past), past stem + person ending, participle, present
+    // stems
+    if let Some(rest) = s.strip_prefix('ن') {
+        let rest = rest.strip_suffix('ه').unwrap_or(rest);
+        if let Some(p) = parse_past(rest).filter(|p| is_known_past(p)) {
+            if !parse_past(&s).is_some_and(is_known_past) {
+                return (p.to_string(), Some("fa:verb-neg"), true);
+            }
+        }
+    }
     if let Some(p) = parse_past(&s) {
         let p = p.to_string();
         if p != s {
-            return (p, Some("fa:verb-past"));
+            return (p, Some("fa:verb-past"), false);
         }
     }
-    if let Some(p) = parse_present(&s, true) {
-        return (p.to_string(), Some("fa:verb-present"));
+    if let Some(p) = parse_present(&s, Prefix::Bare) {
+        return (p.to_string(), Some("fa:verb-present"), false);
     }
     for (pre, r) in [("ن", "fa:verb-neg"), ("ب", "fa:verb-subj")] {
+        // نشست 'sat' is a past stem of its own, not ن + شست 'washed'.
+        if pre == "ن" && is_known_past(&s) {
+            continue;
+        }
         if let Some(rest) = s.strip_prefix(pre) {
-            if let Some(p) = parse_present(rest, false) {
-                return (p.to_string(), Some(r));
+            let neg = pre == "ن";
+            if let Some(p) = parse_present(rest, Prefix::Mood) {
+                return (p.to_string(), Some(r), neg);
             }
             let rest = rest.strip_suffix('ه').unwrap_or(rest);
             if let Some(p) = parse_past(rest) {
                 if is_known_past(p) {
-                    return (p.to_string(), Some(r));
+                    return (p.to_string(), Some(r), neg);
                 }
             }
         }
     }
     if let Some(st) = s.strip_suffix('ه') {
         if (st.ends_with('د') || st.ends_with('ت')) && (nchars(st) >= 3 || is_known_past(st)) {
-            return (st.to_string(), Some("fa:participle"));
+            return (st.to_string(), Some("fa:participle"), false);
         }
     }
     // plurals in ان/ات
@@ -466,7 +543,7 @@ pub fn stem_word(word: &str) -> (String, Option<&'static str>) {
             rule = Some("fa:ezafe-i");
         }
     }
-    (s, rule)
+    (s, rule, false)
 }
 
 const JOIN_AFTER: [&str; 6] = ["ها", "های", "هایی", "تر", "ترین", "تری"];
@@ -477,6 +554,12 @@ impl Language for Persian {
     }
     fn is_stopword(&self, normalized: &str) -> bool {
         stopwords().contains(normalized)
+    }
+    fn is_light(&self, normalized: &str) -> bool {
+        light_verbs().contains(normalized)
+    }
+    fn extra_terms(&self, normalized: &str, _term: &str, out: &mut Vec<String>) {
+        out.extend(positive_stem(normalized));
     }
     fn stem<'a>(&self, normalized: &'a str) -> Stemmed<'a> {
         let (s, rule) = stem_word(normalized);
@@ -583,6 +666,46 @@ mod tests {
         // Content words stay terms, and so does کند 'slow'.
         for w in ["خوب", "بد", "بانک", "غذا", "کیفیت", "کند", "ارسال"] {
             assert_eq!(terms(w).len(), 1, "{w}");
+        }
+    }
+
+    #[test]
+    fn light_verbs_are_indexed_and_share_a_term() {
+        let a = Analyzer::get(Lang::Fa);
+        let term = |w: &str| {
+            let t = a.analyze(w);
+            assert!(t[0].light && t[0].indexed(), "{w}: {t:?}");
+            t[0].term.to_string()
+        };
+        assert_eq!(term("کردم"), "کرد");
+        assert_eq!(term("می‌کنند"), "کرد");
+        assert_eq!(term("شده"), "شد");
+    }
+
+    #[test]
+    fn negation_is_kept_and_the_positive_stem_is_an_extra_term() {
+        let a = Analyzer::get(Lang::Fa);
+        let one = |w: &str| a.analyze(w).remove(0);
+        for (neg, pos) in [
+            ("نبود", "بود"),
+            ("نداشت", "داشت"),
+            ("نمی‌خرم", "خریدم"),
+            ("نخریدم", "خریدم"),
+            ("نشد", "شد"),
+            ("نمیشه", "میشه"),
+            ("نمی‌کنند", "می‌کنند"),
+        ] {
+            let (n, p) = (one(neg), one(pos));
+            assert!(n.indexed() && !n.stop, "{neg}: {n:?}");
+            assert_ne!(n.term, p.term, "{neg} / {pos}");
+            assert_eq!(n.extra, vec![p.term.to_string()], "{neg}");
+        }
+        // Both spellings of one negated verb share the term.
+        assert_eq!(one("نمی‌خرم").term, one("نخریدم").term);
+        assert_eq!(one("نمی خرم").term, one("نخرید").term);
+        // Words that start with ن are not negated verbs.
+        for w in ["نوشت", "نشست", "نان", "نظر", "نسبت"] {
+            assert!(one(w).extra.is_empty(), "{w}: {:?}", one(w));
         }
     }
 

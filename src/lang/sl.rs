@@ -201,6 +201,19 @@ fn strip_ending(w: &str) -> Option<(&str, &'static str)> {
     None
 }
 
+/// The thematic vowel a verb ending keeps: i or a before the infinitive
+/// -ti, the l-participle -l -la -lo -li -le and the present -mo -te -jo -š
+/// (zamuditi, zamudil, zamudimo → zamudi; delati, delal → dela). Nouns of
+/// the same root (zamuda, delo) have other endings, so the two do not share
+/// a term; the ambiguous -i and -im (also noun and adjective endings) are
+/// left to the general rule.
+fn verb_vowel(ending: &str) -> Option<char> {
+    let mut c = ending.chars();
+    let first = c.next().filter(|v| matches!(v, 'i' | 'a'))?;
+    matches!(c.as_str(), "ti" | "l" | "la" | "lo" | "li" | "le" | "mo" | "te" | "jo" | "š")
+        .then_some(first)
+}
+
 /// Stem a normalized word.
 pub fn stem_word(w: &str) -> (String, Option<&'static str>) {
     if !w.chars().all(crate::chars::is_alphabetic) {
@@ -211,6 +224,14 @@ pub fn stem_word(w: &str) -> (String, Option<&'static str>) {
     if let Some((st, r)) = strip_ending(s) {
         s = st;
         rule = Some(r);
+        // The infinitive and the l-participle keep their thematic vowel, so
+        // a verb (zamuditi, zamudil) does not share a term with the noun of
+        // its root (zamuda 'delay').
+        let ending = &w[st.len()..];
+        if let Some(v) = verb_vowel(ending) {
+            s = &w[..st.len() + v.len_utf8()];
+            rule = Some("sl:verb-theme");
+        }
     }
     let mut s: Vec<char> = s.chars().collect();
     let n = s.len();
@@ -314,6 +335,19 @@ mod tests {
     }
 
     #[test]
+    fn verbs_and_nouns_of_one_root_stay_apart() {
+        // zamuda 'delay' is not zamuditi 'to miss'.
+        for noun in ["zamuda", "zamude", "zamudo", "zamudi"] {
+            assert_eq!(term(noun), "zamud", "{noun}");
+        }
+        for verb in ["zamuditi", "zamudil", "zamudila", "zamudili", "zamudimo", "zamudiš"] {
+            assert_eq!(term(verb), "zamudi", "{verb}");
+        }
+        assert_eq!(term("delati"), term("delal"));
+        assert_ne!(term("delati"), term("delo"));
+    }
+
+    #[test]
     fn keeps_diacritics_and_stops() {
         let toks = Analyzer::get(Lang::Sl).analyze("Če se dandanes kupec počuti");
         assert!(toks.iter().any(|t| t.normalized == "počuti"));
@@ -343,7 +377,7 @@ mod tests {
         let indexed = &a.analyze("čakajo")[0];
         let query = &a.analyze("cakajo")[0];
         assert!(indexed.term == query.term || indexed.extra.iter().any(|e| *e == query.term));
-        assert_eq!(indexed.rule, Some("sl:suffix-ajo"));
+        assert_eq!(indexed.rule, Some("sl:verb-theme"));
         assert_eq!(a.analyze("košarica")[0].normalized, "košarica");
     }
 
