@@ -77,7 +77,8 @@ const STOPWORDS: &str = "
 /// انتي), the existential يوجد/توجد, auxiliaries (كنت صار بقى), the reporting
 /// verb قال (a light verb of narration; its forms are among the top terms of
 /// news text), and the discourse formulas والله/بصراحه/طبعا ('honestly', 'of
-/// course'; الله alone stays a term).
+/// course'; الله alone stays a term), and the prepositional بالنسبة
+/// 'as for'.
 const COLLOQUIAL: &str = "
 ده دي دا دول ديه هاد هادا هادي هدا هذي هاي هيدا هيدي هذول هاذا هاذي هيك هيكي
 اللي الي
@@ -90,6 +91,7 @@ const COLLOQUIAL: &str = "
 كنت كنا كنتم كانو كانوا يكونوا صار صارت صاروا بقى بقت بقوا
 قال قالت قالوا يقول تقول يقولون
 والله بصراحه صراحه طبعا
+بالنسبه بالنسبة
 ";
 
 /// Prepositions and quantifiers that take a pronoun suffix (عليكم, فيك,

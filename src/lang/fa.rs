@@ -60,26 +60,34 @@ const STOPWORDS: &str = "
 /// Function words of informal Persian, seen among the top terms of real
 /// feedback (app and shop reviews), by class: colloquial spellings of the
 /// words above (رو = را, یه = یک, اون = آن, اگه = اگر, دیگه = دیگر, اینو =
-/// این را), particles and conjunctions (فقط, البته, مثل, وقتی), intensifiers
+/// این را; توی = در, واسه = برای, and the colloquial prepositions with a
+/// pronoun suffix ازش, بهش, باهاش), particles and conjunctions (فقط, البته, مثل, وقتی), intensifiers
 /// and degree adverbs (خیلی, بسیار, واقعا, اصلا, زیاد), the modals باید and
 /// شاید, and the future auxiliary خواه-. The light verbs are in
 /// [`light_verb_forms`].
 const COLLOQUIAL: &str = "
 رو یه یک اون اونا اینا اینو اونو اینه اونه اگه دیگه دیگر چیه کیه
+کل توی تو واسه ازش بهش باهاش براش واسش توش روش ازشون بهشون باهاشون براشون
 فقط البته مثل مثلا وقتی ولیکن بلکه
 خیلی بسیار واقعا اصلا زیاد کاملا حتما
 باید شاید
 خواهم خواهی خواهد خواهیم خواهید خواهند
 ";
 
-/// The light verbs and auxiliaries (past stem, present stem): کردن 'do'
-/// and شدن 'become' form most Persian verbs (استفاده کرد, خراب شد), بودن is
+/// The light verbs and auxiliaries (past stem, present stem): کردن 'do',
+/// شدن 'become' and دادن 'give' form most Persian verbs (استفاده کرد, خراب
+/// شد, جواب داد 'it worked'), بودن is
 /// the copula and داشتن 'have' the auxiliary of the progressive. Their
 /// positive inflected forms are light by form, not by stem: the check is
 /// on the normalized word before stemming, and a stem test would also stop the
 /// negated forms (نشد 'it did not work' is the main complaint of a review) and
-/// the nouns that share the letters (کند 'slow', left out below).
-const LIGHT_VERBS: [(&str, &str); 4] = [("کرد", "کن"), ("شد", "شو"), ("بود", "باش"), ("داشت", "دار")];
+/// the nouns that share the letters ([`LIGHT_LOOK_ALIKES`]).
+const LIGHT_VERBS: [(&str, &str); 5] =
+    [("کرد", "کن"), ("شد", "شو"), ("بود", "باش"), ("داشت", "دار"), ("داد", "ده")];
+
+/// Forms of the light verbs that are also nouns or adjectives: کند 'slow',
+/// داد 'cry; justice', ده 'ten; village'.
+const LIGHT_LOOK_ALIKES: [&str; 3] = ["کند", "داد", "ده"];
 
 /// The positive forms of the light verbs, formal and colloquial, with the
 /// prefix می written with a ZWNJ and solid (a space is joined to a ZWNJ
@@ -89,8 +97,10 @@ const LIGHT_VERBS: [(&str, &str); 4] = [("کرد", "کن"), ("شد", "شو"), ("
 fn light_verb_forms() -> String {
     let mut out = String::new();
     let mut push = |w: String| {
-        out.push_str(&w);
-        out.push(' ');
+        if !LIGHT_LOOK_ALIKES.contains(&w.as_str()) {
+            out.push_str(&w);
+            out.push(' ');
+        }
     };
     for (past, present) in LIGHT_VERBS {
         for e in ["م", "ی", "", "یم", "ید", "ند", "ن"] {
@@ -111,16 +121,16 @@ fn light_verb_forms() -> String {
         };
         for e in ["م", "ی", "د", "یم", "ید", "ند", "ه", "ن", "ین"] {
             for mi in pres_mi {
-                let w = format!("{mi}{present}{e}");
-                // کند is also the adjective 'slow'.
-                if w != "کند" {
-                    push(w);
-                }
+                push(format!("{mi}{present}{e}"));
             }
         }
     }
     // Colloquial شدن: میشه, بشه, شه (the present stem ش-).
-    for w in ["میشه", "می\u{200c}شه", "بشه", "شه", "میشن", "می\u{200c}شن", "میشم", "می\u{200c}شم"] {
+    // Colloquial دادن: میده, میدن, میدم (the present stem د-).
+    for w in [
+        "میشه", "می\u{200c}شه", "بشه", "شه", "میشن", "می\u{200c}شن", "میشم", "می\u{200c}شم", "میده",
+        "می\u{200c}ده", "میدن", "می\u{200c}دن", "میدم", "می\u{200c}دم",
+    ] {
         push(w.to_string());
     }
     out

@@ -49,7 +49,7 @@ naš naša naše vaš vaša vaše ter oziroma ali pa niti
 /// adverbs (samo, sej, pač, itak, sploh, seveda, res, prav, vsaj, zato,
 /// potem, zdaj/sedaj), degree words and quantifiers (zelo, bolj, več, malo,
 /// veliko, nekaj), pronoun adjectives in their case forms (kateri, svoj, vsak,
-/// nek, drug, tak), the modals and light verbs lahko, mora(ti), imeti, iti
+/// nek, drug, tak, naš, noben, takšen, isti), the modals and light verbs lahko, mora(ti), imeti, iti
 /// (gre 'it is about'), and colloquial spellings and chat abbreviations (tud,
 /// kr, sm, mal, ja, no, lp).
 const INFORMAL: &str = "
@@ -65,6 +65,10 @@ lahko mora moram moramo morajo morali moral morala mogoče more moremo morete mo
 ima imam imaš imamo imate imajo imel imela imelo imeli imele imeti nima nimam nimamo nimajo
 gre grem
 tud kr sm mal ja no lp pa
+naši našega našemu našem našim naših našimi našo vaši vašega vašem vašim vaših
+noben nobena nobeno nobene nobenega nobenemu nobeni nobenih
+takšen takšna takšno takšne takšni takšnega takšnih isti ista isto iste istega istih
+toliko spet manj sam sama sami same
 ";
 
 fn normalize(word: &str, out: &mut String) {

@@ -157,6 +157,14 @@ impl Table for SummaryRow {
             "zipf_s",
             "heaps_beta",
             "heaps_k",
+            "kind:number",
+            "kind:url",
+            "kind:email",
+            "kind:handle",
+            "kind:hashtag",
+            "kind:emoji",
+            "kind:emoticon",
+            "kind:marker",
             "top",
         ]
     }
@@ -186,8 +194,15 @@ impl Table for SummaryRow {
             fmt_o(self.zipf_s, 4),
             fmt_o(self.heaps_beta, 4),
             fmt_o(self.heaps_k, 4),
-            top.join(" | "),
         ]
+        .into_iter()
+        .chain(
+            crate::analysis::Kind::SPECIAL
+                .iter()
+                .map(|k| self.kinds.get(k.name()).copied().unwrap_or(0).to_string()),
+        )
+        .chain(std::iter::once(top.join(" | ")))
+        .collect()
     }
     fn human(rows: &[Self]) -> String {
         let mut out = String::new();
