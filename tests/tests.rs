@@ -8,3 +8,5 @@ mod cli;
 mod errors;
 // Incremental runs, crash safety, locking, check, malformed queries, proptests.
 mod robust;
+// Informal text (URLs, handles, emoji…) and real feedback.
+mod feedback;
