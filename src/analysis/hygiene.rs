@@ -200,6 +200,10 @@ pub fn specials(text: &str, out: &mut Vec<Special>) {
         if cs == i {
             break;
         }
+        if !may_hold_special(&b[cs..i]) {
+            prev_chunk = Some((cs, i));
+            continue;
+        }
         let before = out.len();
         chunk(text, cs, i, &mut depth, out);
         // `RT @x` and `via @x`: the marker is the chunk before a handle.
@@ -223,6 +227,21 @@ pub fn specials(text: &str, out: &mut Vec<Special>) {
         }
         prev_chunk = Some((cs, i));
     }
+}
+
+/// Whether a whitespace-delimited chunk may hold a special token: most
+/// chunks are plain words with at most a trailing period or comma, and the
+/// scanner skips them without looking further.
+fn may_hold_special(c: &[u8]) -> bool {
+    c.iter().enumerate().any(|(k, &x)| match x {
+        b'@' | b'#' | b':' | b';' | b'=' | b'/' | b'<' | b'^' | b')' | b'(' | 0xE2 | 0xE3 | 0xF0 => {
+            true
+        }
+        // A period inside a chunk (a host, www.), not one that ends it.
+        b'.' => c.get(k + 1).is_some_and(|&n| n.is_ascii_alphanumeric() || n >= 0x80),
+        b'x' | b'X' => matches!(c.get(k + 1), Some(b'D' | b'd')),
+        _ => false,
+    })
 }
 
 /// Bytes that may start or mark a special token.
