@@ -20,7 +20,7 @@
 //! let doc = AnalyzedDoc::new(StoredDoc {
 //!     id: "1".into(), path: "a.txt".into(), lang: Lang::De, title: None,
 //!     body: "Kunden warten. Die Kunden warten lange.".into(),
-//!     spans: vec![], meta: Default::default(),
+//!     spans: vec![], meta: Default::default(), line: None, source: Default::default(),
 //! });
 //! let mut a = SummaryAcc::new(GroupBy::Lang);
 //! a.add(&doc);
@@ -138,9 +138,15 @@ impl GroupBy {
                     .collect();
                 // Kind counts are per document: they go with the part in
                 // the document's main language (or its first part).
-                let main = if langs_have_main { doc.doc.lang } else { first_lang };
+                let main = if langs_have_main {
+                    doc.doc.lang
+                } else {
+                    first_lang
+                };
                 let part = AnalyzedDoc {
                     doc: StoredDoc {
+                        line: None,
+                        source: Default::default(),
                         lang: l,
                         ..doc.doc.clone()
                     },
@@ -226,6 +232,8 @@ mod group_tests {
         let body = "Hvala za hitro pomoč. Dakujem za rychlu pomoc.";
         let cut = body.find("Dakujem").unwrap();
         let doc = AnalyzedDoc::new(StoredDoc {
+            line: None,
+            source: Default::default(),
             id: "1".into(),
             path: "a.txt".into(),
             lang: Lang::Sl,
@@ -259,6 +267,8 @@ mod group_tests {
         assert!(seg.iter().all(|(k, p)| p.doc.lang.code() == k));
         // A document in one language is not copied.
         let one = AnalyzedDoc::new(StoredDoc {
+            line: None,
+            source: Default::default(),
             spans: vec![],
             ..doc.doc.clone()
         });
@@ -293,6 +303,8 @@ pub(crate) mod testutil {
 
     pub fn doc(id: &str, lang: Lang, body: &str) -> AnalyzedDoc {
         AnalyzedDoc::new(StoredDoc {
+            line: None,
+            source: Default::default(),
             id: id.into(),
             path: format!("{id}.txt"),
             lang,
