@@ -8,3 +8,5 @@ mod cli;
 mod errors;
 // Incremental runs, crash safety, locking, check, malformed queries, proptests.
 mod robust;
+// Records of JSONL/CSV/TSV files: path:line names, kwic positions, entities, duplicates.
+mod records;
