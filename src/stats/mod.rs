@@ -138,15 +138,9 @@ impl GroupBy {
                     .collect();
                 // Kind counts are per document: they go with the part in
                 // the document's main language (or its first part).
-                let main = if langs_have_main {
-                    doc.doc.lang
-                } else {
-                    first_lang
-                };
+                let main = if langs_have_main { doc.doc.lang } else { first_lang };
                 let part = AnalyzedDoc {
                     doc: StoredDoc {
-                        line: None,
-                        source: Default::default(),
                         lang: l,
                         ..doc.doc.clone()
                     },
@@ -267,8 +261,6 @@ mod group_tests {
         assert!(seg.iter().all(|(k, p)| p.doc.lang.code() == k));
         // A document in one language is not copied.
         let one = AnalyzedDoc::new(StoredDoc {
-            line: None,
-            source: Default::default(),
             spans: vec![],
             ..doc.doc.clone()
         });
