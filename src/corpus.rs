@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::analysis::{Analyzer, Kind, Kinds, Token};
+use crate::ingest::source::SourceMap;
 use crate::lang::Lang;
 
 /// A span of a document in one language (see `detect::Segment`).
@@ -39,6 +40,36 @@ pub struct StoredDoc {
     pub spans: Vec<LangSpan>,
     /// Metadata fields.
     pub meta: Map<String, Value>,
+    /// 1-based line of the file where the record starts (JSONL, CSV and TSV
+    /// records, parts of a split text file); None for a whole file.
+    pub line: Option<u64>,
+    /// Where the body's text is in the file (empty when unknown: HTML, or
+    /// an index written without it).
+    #[serde(skip)]
+    pub source: SourceMap,
+}
+
+impl StoredDoc {
+    /// How output names the document: `path:line` for a record of a
+    /// JSONL/CSV/TSV file (the line the record starts on), `path` for a
+    /// whole file.
+    pub fn location(&self) -> String {
+        location(&self.path, self.line)
+    }
+
+    /// (line, column) in the source file of each byte offset of `offsets`
+    /// (ascending) in the body; see [`SourceMap::locate`].
+    pub fn positions(&self, offsets: &[usize]) -> Vec<Option<(u64, u64)>> {
+        self.source.locate(&self.body, offsets)
+    }
+}
+
+/// `path:line` for a record, `path` for a whole file (see [`StoredDoc::location`]).
+pub fn location(path: &str, line: Option<u64>) -> String {
+    match line {
+        Some(l) => format!("{path}:{l}"),
+        None => path.to_string(),
+    }
 }
 
 /// What statistics and themes see of each document.
@@ -219,6 +250,8 @@ mod tests {
         let body = "Kunden warten.\n\nKlienti čakajo.".to_string();
         let cut = body.find("Klienti").unwrap();
         let doc = StoredDoc {
+            line: None,
+            source: Default::default(),
             id: "x".into(),
             path: "x.txt".into(),
             lang: Lang::De,

@@ -10,3 +10,5 @@ mod errors;
 mod robust;
 // Informal text (URLs, handles, emoji…) and real feedback.
 mod feedback;
+// Records of JSONL/CSV/TSV files: path:line names, kwic positions, entities, duplicates.
+mod records;

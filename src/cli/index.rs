@@ -13,22 +13,28 @@ use crate::index::{write, IndexOptions, KorpusIndex};
 use crate::ingest::IngestOptions;
 use crate::lang::Lang;
 
-/// Above this many documents, `index` does not compute the statistics overview.
-const OVERVIEW_MAX_DOCS: u64 = 20_000;
+/// Above this size of the compressed document store, `index` does not
+/// compute the statistics overview (it re-analyzes every document; up to
+/// this size that takes a few seconds) and prints documents per language.
+/// By bytes, not documents: 50,000 short feedback records are less text
+/// than one long article folder.
+const OVERVIEW_MAX_STORE_BYTES: u64 = 24 << 20;
 
 /// Arguments of `korpus index`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  korpus index\n  korpus index feedback.jsonl articles/ --index /tmp/idx\n  korpus index export.csv --text-column message --strict"
+    after_help = "Records of JSONL, CSV and TSV files are named path:line in every output \
+(the 1-based line the record starts on); whole files (.txt, .md, .html) by their path.\n\n\
+Examples:\n  korpus index\n  korpus index feedback.jsonl articles/ --index /tmp/idx\n  korpus index export.csv --text-column message --strict"
 )]
 pub struct IndexArgs {
-    /// Files or folders to index (.txt, .md, .jsonl, .csv).
+    /// Files or folders to index (.txt, .md, .html, .jsonl, .csv, .tsv/.tab).
     #[arg(default_value = "corpus")]
     paths: Vec<PathBuf>,
     /// Target languages for detection (comma-separated).
     #[arg(long, default_value = "ar,de,fa,ru,sl")]
     languages: String,
-    /// CSV column that holds the text.
+    /// CSV/TSV column that holds the text.
     #[arg(long, default_value = "text")]
     text_column: String,
     /// Decode every file with this encoding (e.g. windows-1256) instead of detecting.
@@ -48,6 +54,9 @@ pub struct IndexArgs {
     /// run resumes from there; 0 = commit only at the end.
     #[arg(long, value_name = "N", default_value_t = write::DEFAULT_COMMIT_EVERY)]
     commit_every: usize,
+    /// List every skipped file, duplicate and warning (else counts per reason).
+    #[arg(long, short = 'v')]
+    verbose: bool,
 }
 
 /// Run `korpus index`.
@@ -122,19 +131,9 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
                 summary.files_missing
             )?;
         }
-        let shown = 20;
-        for s in summary.skipped.iter().take(shown) {
-            writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
-        }
-        if summary.skipped.len() > shown {
-            writeln!(
-                out,
-                "  … and {} more skipped files (korpus info --files lists them all)",
-                summary.skipped.len() - shown
-            )?;
-        }
+        write_notes(&mut out, &summary, a.verbose)?;
         writeln!(out)?;
-        if summary.documents <= OVERVIEW_MAX_DOCS {
+        if index.stored_bytes()? <= OVERVIEW_MAX_STORE_BYTES {
             stats::print_overview(&index, &mut out, 10)?;
         } else {
             // Statistics re-analyze every document: on a large corpus that
@@ -143,6 +142,7 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
             for (l, n) in &summary.by_lang {
                 t.row(vec![l.clone(), n.to_string()]);
             }
+            t.row(vec!["all".into(), summary.documents.to_string()]);
             t.write(&mut out)?;
             writeln!(
                 out,
@@ -155,4 +155,87 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// Duplicates, warnings and skips of a run: one line per reason with its
+/// counts, or (`verbose`) one line per file. `korpus info` prints the same.
+pub fn write_notes(
+    out: &mut impl std::io::Write,
+    summary: &write::IndexSummary,
+    verbose: bool,
+) -> std::io::Result<()> {
+    let dups: Vec<_> = summary
+        .files
+        .iter()
+        .filter(|f| f.notes.duplicates > 0)
+        .collect();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    if verbose || dups.len() <= 5 {
+        for f in &dups {
+            writeln!(
+                out,
+                "  duplicates: {} of {}, kept the first",
+                plural(f.notes.duplicates, "record", "records"),
+                f.path
+            )?;
+        }
+    } else {
+        writeln!(
+            out,
+            "  duplicates: {} in {} files, kept the first of each (--verbose lists them)",
+            plural(summary.duplicate_records, "record", "records"),
+            dups.len()
+        )?;
+    }
+    if verbose {
+        for f in &summary.files {
+            if f.notes.duplicates_elsewhere > 0 && f.documents > 0 {
+                writeln!(
+                    out,
+                    "  merged {}: {} with the text of a record of another file (first: {})",
+                    f.path,
+                    plural(f.notes.duplicates_elsewhere, "record", "records"),
+                    f.notes.duplicate_of.as_deref().unwrap_or("?")
+                )?;
+            }
+        }
+        for s in &summary.skipped {
+            writeln!(out, "  skipped {}: {}", s.path, s.reason)?;
+        }
+        for w in &summary.warnings {
+            writeln!(out, "  warning: {}", w.reason)?;
+        }
+        return Ok(());
+    }
+    for c in &summary.skip_counts {
+        let what = match (c.files, c.records) {
+            (f, 0) => plural(f, "file", "files"),
+            (0, r) => plural(r, "record", "records"),
+            (f, r) => format!(
+                "{} ({})",
+                plural(f, "file", "files"),
+                plural(r, "record", "records")
+            ),
+        };
+        writeln!(out, "  skipped {what}: {}", c.reason)?;
+    }
+    match summary.warnings.len() {
+        0 => {}
+        1 => writeln!(out, "  warning: {}", summary.warnings[0].reason)?,
+        n => writeln!(
+            out,
+            "  {n} warnings (first: {}; --verbose lists them)",
+            summary.warnings[0].reason
+        )?,
+    }
+    if !summary.skipped.is_empty() {
+        writeln!(out, "  (--verbose or `korpus info` lists every file)")?;
+    }
+    Ok(())
 }

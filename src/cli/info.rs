@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{output, Global, EXIT_OK};
-use crate::index::{KorpusIndex, MANIFEST};
+use crate::index::{write, KorpusIndex, MANIFEST};
 
 /// Arguments of `korpus info`.
 #[derive(Debug, Args)]
@@ -56,15 +56,9 @@ pub fn run(g: &Global, a: InfoArgs) -> anyhow::Result<u8> {
         }
     }
     t.write(&mut out)?;
-    if let Some(sk) = manifest["skipped"].as_array() {
-        for s in sk {
-            writeln!(
-                out,
-                "skipped {}: {}",
-                s["path"].as_str().unwrap_or(""),
-                s["reason"].as_str().unwrap_or("")
-            )?;
-        }
+    // Manifests of older runs lack some fields; what cannot be read is left out.
+    if let Ok(summary) = serde_json::from_value::<write::IndexSummary>(manifest.clone()) {
+        super::index::write_notes(&mut out, &summary, true)?;
     }
     if a.files {
         if let Some(files) = manifest["files"].as_array() {

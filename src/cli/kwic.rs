@@ -8,12 +8,16 @@ use super::{parse_lang, Global, EXIT_NOTHING, EXIT_OK};
 use crate::analysis::Analyzer;
 use crate::index::KorpusIndex;
 use crate::lang::Lang;
+use crate::stats::kwic::{sample, sort_lines};
 use crate::stats::{kwic_lines, render, KwicLine};
 
 /// Arguments of `korpus kwic`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  korpus kwic Kunden\n  korpus kwic مشتری --width 30 --json\n  korpus kwic клиент --subset 'lang:ru'"
+    after_help = "Each line starts with path:line:column of the match in the source file \
+(1-based; the column counts characters in the raw line, so for a JSONL record it is the column \
+inside the JSON as written, escapes included). Text extracted from HTML shows the path only.\n\n\
+Examples:\n  korpus kwic Kunden\n  korpus kwic مشتری --width 30 --json\n  korpus kwic клиент --subset 'lang:ru'\n  korpus kwic Lieferung --sample 20 --seed 3"
 )]
 pub struct KwicArgs {
     /// The word: every inflected form with the same analyzer term matches.
@@ -30,9 +34,16 @@ pub struct KwicArgs {
     /// Print CSV.
     #[arg(long)]
     csv: bool,
-    /// Lines to print (0: all).
+    /// Lines to print (0: all): the first N, in file order.
     #[arg(long, short = 'n', default_value_t = 0)]
     limit: usize,
+    /// Print N matches drawn evenly across documents (a seeded draw, the
+    /// same for every --jobs), instead of the first ones.
+    #[arg(long, value_name = "N", conflicts_with = "limit")]
+    sample: Option<usize>,
+    /// Seed of --sample.
+    #[arg(long, default_value_t = 1, requires = "sample")]
+    seed: u64,
 }
 
 /// Run `korpus kwic`.
@@ -53,13 +64,12 @@ pub fn run(g: &Global, a: KwicArgs) -> anyhow::Result<u8> {
             langs.dedup();
             langs.sort();
             langs.dedup();
+            // A match found in two languages' terms is one line.
+            let mut starts = std::collections::HashSet::new();
             for l in langs {
                 if let Some(t) = Analyzer::get(l).analyze(&a.term).into_iter().next() {
                     for line in kwic_lines(d, &t.term, a.width) {
-                        if !lines
-                            .iter()
-                            .any(|x| x.doc == line.doc && x.start == line.start)
-                        {
+                        if starts.insert(line.start) {
                             lines.push(line);
                         }
                     }
@@ -68,8 +78,10 @@ pub fn run(g: &Global, a: KwicArgs) -> anyhow::Result<u8> {
         }
         Ok(())
     })?;
-    lines.sort_by(|x, y| x.path.cmp(&y.path).then(x.start.cmp(&y.start)));
-    if a.limit > 0 {
+    sort_lines(&mut lines);
+    if let Some(n) = a.sample {
+        lines = sample(lines, n, a.seed);
+    } else if a.limit > 0 {
         lines.truncate(a.limit);
     }
     let fmt = if g.json {

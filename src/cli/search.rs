@@ -13,7 +13,8 @@ use crate::lang::Lang;
 #[command(
     after_help = "Query syntax: words (all must match), \"a phrase\", a OR b, a AND NOT b, (grouping),\n\
 field filters lang:de, path:corpus/x.txt, meta.source:tickets, body:word (every language).\n\
-Each word is analyzed in every language, so inflected forms match.\n\n\
+Each word is analyzed in every language, so inflected forms match.\n\
+A hit is named path:line for a record of a JSONL, CSV or TSV file (the line it starts on), path for a whole file.\n\n\
 Examples:\n  korpus search Kunde\n  korpus search 'клиент OR клиентов' --lang ru --limit 5\n  korpus search '\"social media\"' --json"
 )]
 pub struct SearchArgs {
@@ -59,7 +60,7 @@ pub fn run(g: &Global, a: SearchArgs) -> anyhow::Result<u8> {
                 h.rank,
                 h.score,
                 h.lang.code(),
-                h.path
+                crate::corpus::location(&h.path, h.line)
             )?;
             writeln!(out, "      {}", highlight(&h.snippet, &h.highlights, tty))?;
         }

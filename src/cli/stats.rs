@@ -510,18 +510,22 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
         Some(StatsWhat::Dups { threshold }) => {
             let searcher = index.searcher()?;
             let pairs = near_duplicates(index, subset, threshold, c.view())?;
-            let path_of = |id: &str| -> anyhow::Result<String> {
+            let path_of = |id: &str| -> anyhow::Result<(String, Option<u64>)> {
                 index
                     .get_by_id(&searcher, id)?
-                    .map(|d| d.path)
+                    .map(|d| (d.path, d.line))
                     .context("document vanished")
             };
             let rows: Vec<DupRow> = pairs
                 .iter()
                 .map(|p| {
+                    let (a, a_line) = path_of(&p.a)?;
+                    let (b, b_line) = path_of(&p.b)?;
                     Ok(DupRow {
-                        a: path_of(&p.a)?,
-                        b: path_of(&p.b)?,
+                        a,
+                        b,
+                        a_line,
+                        b_line,
                         a_id: p.a.clone(),
                         b_id: p.b.clone(),
                         jaccard: p.jaccard.unwrap_or(p.estimate),
@@ -533,7 +537,13 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
                 _ => {
                     let body: Vec<Vec<String>> = rows
                         .iter()
-                        .map(|r| vec![format!("{:.3}", r.jaccard), r.a.clone(), r.b.clone()])
+                        .map(|r| {
+                            vec![
+                                format!("{:.3}", r.jaccard),
+                                crate::corpus::location(&r.a, r.a_line),
+                                crate::corpus::location(&r.b, r.b_line),
+                            ]
+                        })
                         .collect();
                     if fmt == render::Format::Csv {
                         let mut s = String::from("jaccard,a,b\n");
@@ -557,6 +567,10 @@ fn compute(g: &Global, index: &KorpusIndex, a: StatsArgs) -> anyhow::Result<Stri
 struct DupRow {
     a: String,
     b: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    a_line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    b_line: Option<u64>,
     a_id: String,
     b_id: String,
     jaccard: f64,

@@ -32,7 +32,7 @@ pub use search::{Hit, SearchOptions};
 pub use write::{IndexOptions, IndexSummary};
 
 /// Version of the index layout; bump when the schema or analysis changes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 /// File in the index folder holding korpus's own metadata.
 pub const KORPUS_META: &str = "korpus.json";
 /// File in the index folder listing what happened to every input file.
@@ -60,8 +60,14 @@ pub struct Fields {
     pub id: Field,
     /// Source path (raw, stored).
     pub path: Field,
-    /// Line or row in the source (stored).
+    /// 1-based line of the file where a record starts (stored; absent for
+    /// whole files).
     pub line: Field,
+    /// Hash of the text ([`crate::ingest::content_id`]; raw), to find a
+    /// committed document with the same text whatever its id.
+    pub text_hash: Field,
+    /// The body's [`crate::ingest::source::SourceMap`] (stored bytes).
+    pub source: Field,
     /// Main language code (raw, stored, fast).
     pub lang: Field,
     /// Every language of the document's segments (raw).
@@ -103,6 +109,8 @@ fn build_schema() -> (Schema, Fields) {
     let id = b.add_text_field("id", STRING | STORED);
     let path = b.add_text_field("path", STRING | STORED);
     let line = b.add_u64_field("line", STORED);
+    let text_hash = b.add_text_field("text_hash", STRING);
+    let source = b.add_bytes_field("source", STORED);
     let lang = b.add_text_field("lang", STRING | STORED | FAST);
     let langs = b.add_text_field("langs", STRING);
     let title = b.add_text_field("title", STORED);
@@ -131,6 +139,8 @@ fn build_schema() -> (Schema, Fields) {
             id,
             path,
             line,
+            text_hash,
+            source,
             lang,
             langs,
             title,
@@ -344,6 +354,21 @@ impl KorpusIndex {
         }
     }
 
+    /// Bytes of the compressed document store of the last commit (the
+    /// stored text and fields): a cheap measure of how much text there is
+    /// to analyze.
+    pub fn stored_bytes(&self) -> Result<u64> {
+        let usage = self
+            .searcher()?
+            .space_usage()
+            .map_err(|e| Error::io(&self.dir, e))?;
+        Ok(usage
+            .segments()
+            .iter()
+            .map(|s| s.store().total().get_bytes())
+            .sum())
+    }
+
     /// Turn a stored tantivy document into a [`StoredDoc`].
     pub fn stored_doc(&self, doc: &TantivyDocument) -> StoredDoc {
         let f = &self.fields;
@@ -369,6 +394,12 @@ impl KorpusIndex {
             }
             None => Default::default(),
         };
+        let line = doc.get_first(f.line).and_then(|v| v.as_u64());
+        let source = doc
+            .get_first(f.source)
+            .and_then(|v| v.as_bytes())
+            .map(crate::ingest::source::SourceMap::from_bytes)
+            .unwrap_or_default();
         StoredDoc {
             id: s(f.id),
             path: s(f.path),
@@ -377,6 +408,8 @@ impl KorpusIndex {
             body: s(f.text),
             spans,
             meta,
+            line,
+            source,
         }
     }
 

@@ -27,9 +27,15 @@
 //! atomically (temp file + rename) after every commit and records the
 //! commit's opstamp, so a stale manifest is detectable (`korpus check`).
 //!
-//! **Duplicates.** A document whose id (content hash, or JSONL `id`) was
-//! already added in this run, or is in the committed index under a file that
-//! stays, is skipped with "duplicate of <path>".
+//! **Duplicates.** A record whose text is that of a record already added
+//! in this run, or of a committed document of a file that stays, is not
+//! added. Inside one file that is counted as the file's `duplicates` (the
+//! first is kept; the file is indexed, not skipped); across files as
+//! `duplicates_elsewhere` with the first `duplicate_of`, and a file all of
+//! whose records are elsewhere is skipped as "duplicate of <path>". A record
+//! whose id (JSONL `id`, CSV column `id`) was given to another record with a
+//! different text is kept too, under the id `<id>@<path>:<line>`, with a
+//! warning, so ids stay unique in the index.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
@@ -141,6 +147,16 @@ pub struct IndexSummary {
     pub by_lang: BTreeMap<String, u64>,
     /// Skipped files and records, with reasons.
     pub skipped: Vec<Skipped>,
+    /// Skipped files and records counted by reason (see [`reason_kind`]).
+    #[serde(default)]
+    pub skip_counts: Vec<SkipCount>,
+    /// Records not added because their text repeats an earlier record of
+    /// the same file (per file in `files`).
+    #[serde(default)]
+    pub duplicate_records: usize,
+    /// Warnings (ids given twice with different texts), per file.
+    #[serde(default)]
+    pub warnings: Vec<Skipped>,
     /// Opstamp of the tantivy commit this summary describes.
     #[serde(default)]
     pub opstamp: Opstamp,
@@ -175,6 +191,60 @@ pub struct ManifestFile {
     /// before korpus kept file state).
     #[serde(default)]
     pub status: String,
+    /// Duplicate records and warnings.
+    #[serde(flatten)]
+    pub notes: RecordNotes,
+}
+
+/// What happened to some records of a file that was indexed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecordNotes {
+    /// Records whose text repeats an earlier record of the same file (the
+    /// first is kept).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub duplicates: usize,
+    /// Records whose text is that of a record of another file (kept there).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub duplicates_elsewhere: usize,
+    /// Where the first of those is (`path` or `path:line`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub duplicate_of: Option<String>,
+    /// Ids given twice with different texts (both records kept).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<String>,
+}
+
+/// How many files, and records inside files, were skipped for one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkipCount {
+    /// The kind of reason ([`reason_kind`]).
+    pub reason: String,
+    /// Files skipped whole for it.
+    pub files: usize,
+    /// Records skipped for it (in files skipped whole or indexed).
+    pub records: usize,
+}
+
+/// The kind of a skip reason, for counting: the reason up to its details
+/// (`unreadable: Permission denied` → `unreadable`), `duplicate of <path>`
+/// → `duplicate of another file`, `3 records skipped (first: …)` →
+/// `bad or empty records`.
+pub fn reason_kind(reason: &str) -> String {
+    if reason.starts_with("duplicate of") {
+        return "duplicate of another file".into();
+    }
+    if record_count(reason).is_some() {
+        return "bad or empty records".into();
+    }
+    let end = reason.find([':', '(']).unwrap_or(reason.len());
+    reason[..end].trim().to_string()
+}
+
+/// N of a reason `N records skipped (…)` / `1 record skipped (…)`.
+fn record_count(reason: &str) -> Option<usize> {
+    let (n, rest) = reason.split_once(' ')?;
+    let n: usize = n.parse().ok()?;
+    (rest.starts_with("records skipped") || rest.starts_with("record skipped")).then_some(n)
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -210,6 +280,9 @@ pub struct FileState {
     /// Replaced byte sequences.
     #[serde(skip_serializing_if = "is_zero", default)]
     pub replaced: usize,
+    /// Duplicate records and warnings.
+    #[serde(flatten)]
+    pub notes: RecordNotes,
 }
 
 /// The committed state of the index: every file with documents in it.
@@ -286,6 +359,8 @@ pub fn write_atomic_with(
 /// the worker threads, once) into a pre-analyzed field value.
 struct Prepared {
     doc: Document,
+    /// [`ingest::content_id`] of the text.
+    text_hash: String,
     lang: Lang,
     spans: Vec<LangSpan>,
     /// One pre-analyzed value per span (see [`tokenizer::pre_analyze`]).
@@ -295,6 +370,15 @@ struct Prepared {
 }
 
 const CHUNK_FILES: usize = 256;
+/// Warnings kept per file (one more line says there were more).
+const MAX_WARNINGS: usize = 20;
+
+/// What happened to the records of the file being added.
+#[derive(Default)]
+struct Tally {
+    kept: usize,
+    notes: RecordNotes,
+}
 /// Kept documents are indexed at the end of each chunk, or once they hold
 /// this many bytes of text (a large JSONL or CSV file, a streamed file).
 const BATCH_BYTES: usize = 16 << 20;
@@ -415,8 +499,13 @@ struct Run<'a> {
     /// path missing from it needs no delete. Each delete costs a term
     /// lookup in every segment.
     state_complete: bool,
-    /// Ids added in this run → path.
-    seen: HashMap<String, String>,
+    /// Texts added in this run ([`Prepared::text_hash`]) → file (index in
+    /// `paths`) and line.
+    texts: HashMap<String, (u32, Option<u64>)>,
+    /// Ids added in this run → file and line.
+    ids: HashMap<String, (u32, Option<u64>)>,
+    /// Paths of the files read in this run.
+    paths: Vec<String>,
     added: usize,
     removed: usize,
     since_commit: usize,
@@ -426,15 +515,15 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// The path of a committed document with this id, if it belongs to a
-    /// file that stays in the index.
-    fn committed_dup(&self, id: &str) -> Result<Option<String>> {
+    /// The location (`path` or `path:line`) of a committed document whose
+    /// `field` is `value`, if it belongs to a file that stays in the index.
+    fn committed(&self, field: tantivy::schema::Field, value: &str) -> Result<Option<String>> {
         if self.searcher.num_docs() == 0 {
             return Ok(None);
         }
         let f = self.index.fields();
         let q = TermQuery::new(
-            Term::from_field_text(f.id, id),
+            Term::from_field_text(field, value),
             tantivy::schema::IndexRecordOption::Basic,
         );
         let mut addrs: Vec<_> = self
@@ -451,28 +540,70 @@ impl Run<'_> {
                 .unwrap_or("")
                 .to_string();
             if !self.replaced.contains(&p) {
-                return Ok(Some(p));
+                let line = d.get_first(f.line).and_then(|v| v.as_u64());
+                return Ok(Some(crate::corpus::location(&p, line)));
             }
         }
         Ok(None)
     }
 
-    /// Add one file's document, unless it duplicates one already kept.
-    /// Returns the path it duplicates.
-    fn add_doc(&mut self, p: Prepared) -> Result<Option<String>> {
-        if let Some(first) = self.seen.get(&p.doc.id) {
-            return Ok(Some(first.clone()));
+    /// The index in `paths` of a file about to be read.
+    fn start_file(&mut self, path: &str) -> u32 {
+        self.paths.push(path.to_string());
+        (self.paths.len() - 1) as u32
+    }
+
+    /// Add one record of file `file` (see [`Run::start_file`]), unless its
+    /// text repeats one already kept; `tally` counts what happened.
+    fn add_doc(&mut self, mut p: Prepared, file: u32, tally: &mut Tally) -> Result<()> {
+        if let Some(&(f, line)) = self.texts.get(&p.text_hash) {
+            if f == file {
+                tally.notes.duplicates += 1;
+            } else {
+                tally.notes.duplicates_elsewhere += 1;
+                let first = crate::corpus::location(&self.paths[f as usize], line);
+                tally.notes.duplicate_of.get_or_insert(first);
+            }
+            return Ok(());
         }
-        if let Some(first) = self.committed_dup(&p.doc.id)? {
-            return Ok(Some(first));
+        if let Some(first) = self.committed(self.index.fields().text_hash, &p.text_hash)? {
+            tally.notes.duplicates_elsewhere += 1;
+            tally.notes.duplicate_of.get_or_insert(first);
+            return Ok(());
         }
-        self.seen.insert(p.doc.id.clone(), p.doc.path.clone());
+        let taken = match self.ids.get(&p.doc.id) {
+            Some(&(f, line)) => Some(crate::corpus::location(&self.paths[f as usize], line)),
+            None => self.committed(self.index.fields().id, &p.doc.id)?,
+        };
+        if let Some(first) = taken {
+            let new_id = format!(
+                "{}@{}",
+                p.doc.id,
+                crate::corpus::location(&p.doc.path, p.doc.line)
+            );
+            if tally.notes.warnings.len() < MAX_WARNINGS {
+                tally.notes.warnings.push(format!(
+                    "{}: id {:?} is also the id of {first}, with another text: both kept, this one as {new_id:?}",
+                    crate::corpus::location(&p.doc.path, p.doc.line),
+                    p.doc.id
+                ));
+            } else if tally.notes.warnings.len() == MAX_WARNINGS {
+                tally
+                    .notes
+                    .warnings
+                    .push("more ids given twice with different texts (all kept)".into());
+            }
+            p.doc.id = new_id;
+        }
+        self.texts.insert(p.text_hash.clone(), (file, p.doc.line));
+        self.ids.insert(p.doc.id.clone(), (file, p.doc.line));
+        tally.kept += 1;
         self.batch_bytes += p.doc.body.len();
         self.batch.push(p);
         if self.batch_bytes >= BATCH_BYTES {
             self.index_batch()?;
         }
-        Ok(None)
+        Ok(())
     }
 
     /// Index the kept documents in a task on the pool, into the segment of
@@ -543,8 +674,8 @@ impl Run<'_> {
         scratch: &mut Scratch,
     ) -> Result<()> {
         let hash = hash_file(p);
-        let mut kept = 0;
-        let mut dup_of = None;
+        let file = self.start_file(k);
+        let mut tally = Tally::default();
         let mut err = None;
         let mut pending_bytes = 0usize;
         let report = ingest::read_file_with(p, &opts.ingest, &mut |d| {
@@ -552,12 +683,8 @@ impl Run<'_> {
                 return;
             }
             pending_bytes += d.body.len();
-            match self.add_doc(prepare(d, detector, scratch)) {
-                Ok(Some(first)) => {
-                    dup_of.get_or_insert(first);
-                }
-                Ok(None) => kept += 1,
-                Err(e) => err = Some(e),
+            if let Err(e) = self.add_doc(prepare(d, detector, scratch), file, &mut tally) {
+                err = Some(e);
             }
             // Commit the part read so far. The file is recorded with an
             // impossible size, so a killed run re-reads it (its committed
@@ -570,10 +697,11 @@ impl Run<'_> {
                         size: u64::MAX,
                         mtime_ns: 0,
                         hash: String::new(),
-                        documents: kept,
+                        documents: tally.kept,
                         encoding: None,
                         skipped: Some("partly indexed (interrupted)".into()),
                         replaced: 0,
+                        notes: RecordNotes::default(),
                     },
                 );
                 if let Err(e) = self.commit(false) {
@@ -593,29 +721,23 @@ impl Run<'_> {
             encoding: None,
             skipped: None,
             replaced: 0,
+            notes: RecordNotes::default(),
         };
-        self.finish_file(report, st, kept, dup_of);
+        self.finish_file(report, st, tally);
         Ok(())
     }
 
-    fn finish_file(
-        &mut self,
-        mut report: FileReport,
-        mut st: FileState,
-        kept: usize,
-        dup_of: Option<String>,
-    ) {
-        if let Some(first) = dup_of {
-            let what = if kept == 0 {
-                "duplicate"
-            } else {
-                "some records duplicate"
-            };
-            let note = format!("{what} of {first}");
-            report.skipped = Some(match report.skipped.take() {
-                Some(s) => format!("{s}; {note}"),
-                None => note,
-            });
+    fn finish_file(&mut self, mut report: FileReport, mut st: FileState, tally: Tally) {
+        let Tally { kept, mut notes } = tally;
+        if kept == 0 {
+            if let Some(first) = notes.duplicate_of.take() {
+                // Every record is elsewhere: the file is a duplicate.
+                let note = format!("duplicate of {first}");
+                report.skipped = Some(match report.skipped.take() {
+                    Some(s) => format!("{s}; {note}"),
+                    None => note,
+                });
+            }
         }
         report.documents = kept;
         self.added += kept;
@@ -624,6 +746,7 @@ impl Run<'_> {
         st.encoding = report.encoding.clone();
         st.skipped = report.skipped.clone();
         st.replaced = report.replaced;
+        st.notes = notes.clone();
         if kept > 0 {
             self.state.files.insert(report.path.clone(), st);
         }
@@ -634,6 +757,7 @@ impl Run<'_> {
             encoding: report.encoding,
             skipped: report.skipped,
             replaced: report.replaced,
+            notes,
         });
     }
 
@@ -778,7 +902,9 @@ pub fn index_paths(
         searcher,
         replaced,
         state_complete,
-        seen: HashMap::new(),
+        texts: HashMap::new(),
+        ids: HashMap::new(),
+        paths: Vec::new(),
         added: 0,
         removed: 0,
         since_commit: 0,
@@ -791,6 +917,7 @@ pub fn index_paths(
                 skipped: r.skipped,
                 replaced: r.replaced,
                 status: "skipped".into(),
+                notes: RecordNotes::default(),
             })
             .collect(),
         pruned: 0,
@@ -874,21 +1001,17 @@ pub fn index_paths(
                             skipped: st.skipped.clone(),
                             replaced: st.replaced,
                             status: "unchanged".into(),
+                            notes: st.notes.clone(),
                         });
                         run.state.files.insert(k, st);
                     }
                     Work::Read(docs, report, st) => {
-                        let mut kept = 0;
-                        let mut dup_of = None;
+                        let file = run.start_file(&k);
+                        let mut tally = Tally::default();
                         for d in docs {
-                            match run.add_doc(d)? {
-                                Some(first) => {
-                                    dup_of.get_or_insert(first);
-                                }
-                                None => kept += 1,
-                            }
+                            run.add_doc(d, file, &mut tally)?;
                         }
-                        run.finish_file(report, st, kept, dup_of);
+                        run.finish_file(report, st, tally);
                     }
                     Work::Stream(size, mtime) => {
                         run.stream_file(p, &k, size, mtime, opts, detector, &mut stream_scratch)?;
@@ -975,6 +1098,7 @@ fn read_chunk(chunk: &[(&PathBuf, Plan)], opts: &IndexOptions, detector: &Detect
                     encoding: None,
                     skipped: None,
                     replaced: 0,
+                    notes: RecordNotes::default(),
                 };
                 Work::Read(docs, report, st)
             }
@@ -1016,6 +1140,7 @@ fn prepare(doc: Document, detector: &Detector, scratch: &mut Scratch) -> Prepare
         })
         .collect();
     Prepared {
+        text_hash: ingest::content_id(&doc.body),
         doc,
         lang,
         spans,
@@ -1048,6 +1173,10 @@ fn document(f: &super::Fields, p: Prepared) -> TantivyDocument {
     doc.add_text(f.path, &p.doc.path);
     if let Some(line) = p.doc.line {
         doc.add_u64(f.line, line);
+    }
+    doc.add_text(f.text_hash, &p.text_hash);
+    if !p.doc.source.is_empty() {
+        doc.add_bytes(f.source, &p.doc.source.to_bytes());
     }
     doc.add_text(f.lang, p.lang.code());
     let mut langs: Vec<Lang> = p.spans.iter().map(|s| s.lang).collect();
@@ -1135,6 +1264,38 @@ fn summarize(
             })
         })
         .collect();
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut duplicate_records = 0;
+    let mut warnings = Vec::new();
+    for r in &files {
+        if let Some(reason) = &r.skipped {
+            // A reason may join several: "2 records skipped (…); duplicate of x".
+            for part in reason.split("; ") {
+                let c = counts.entry(reason_kind(part)).or_default();
+                if r.documents == 0 && r.status != "unchanged" {
+                    c.0 += 1;
+                }
+                c.1 += record_count(part).unwrap_or(0);
+            }
+        }
+        if r.notes.duplicates_elsewhere > 0 {
+            counts.entry(reason_kind("duplicate of")).or_default().1 +=
+                r.notes.duplicates_elsewhere;
+        }
+        duplicate_records += r.notes.duplicates;
+        warnings.extend(r.notes.warnings.iter().map(|w| Skipped {
+            path: r.path.clone(),
+            reason: w.clone(),
+        }));
+    }
+    let skip_counts = counts
+        .into_iter()
+        .map(|(reason, (files, records))| SkipCount {
+            reason,
+            files,
+            records,
+        })
+        .collect();
     let count = |s: &str| files.iter().filter(|r| r.status == s).count();
     Ok(IndexSummary {
         files_seen: files.len(),
@@ -1148,6 +1309,9 @@ fn summarize(
         documents: searcher.num_docs(),
         by_lang,
         skipped,
+        skip_counts,
+        duplicate_records,
+        warnings,
         opstamp,
         complete,
         files,

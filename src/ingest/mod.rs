@@ -4,7 +4,13 @@
 //! the reason it was skipped (one readable line). `.txt`/`.md` files are one
 //! document each; `.jsonl` is one document per line (`"text"`, optional
 //! `"id"`, `"title"`, other fields kept as metadata); `.csv` has a header and
-//! one document per row; `.html`/`.htm` are converted to text ([`html`]).
+//! one document per record, and so has `.tsv`/`.tab` (tab-delimited);
+//! `.html`/`.htm` are converted to text ([`html`]).
+//!
+//! Every record's text then has its HTML entities decoded (`&amp;` → `&`,
+//! once; HTML pages were decoded by the HTML parser already) and its Arabic
+//! presentation forms folded to letters, before language detection, and
+//! carries a [`source::SourceMap`] back to lines and columns of the file.
 //!
 //! Files larger than [`IngestOptions::max_file_bytes`] are never read whole:
 //! text and JSONL files are streamed through a bounded buffer and text files
@@ -15,6 +21,7 @@
 pub mod boilerplate;
 pub mod decode;
 pub mod html;
+pub mod source;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -46,6 +53,9 @@ pub struct Document {
     /// `"part"` (1-based number).
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub meta: Map<String, Value>,
+    /// Where the body's text is in the file (empty for HTML pages).
+    #[serde(skip)]
+    pub source: source::SourceMap,
 }
 
 /// What happened to one input file.
@@ -104,8 +114,10 @@ pub enum Format {
     Text,
     /// JSON lines: one document per line.
     Jsonl,
-    /// CSV with a header: one document per row.
+    /// CSV with a header: one document per record.
     Csv,
+    /// Tab-separated values with a header (`.tsv`, `.tab`), read as CSV.
+    Tsv,
     /// HTML page: one document, markup removed.
     Html,
 }
@@ -118,6 +130,7 @@ impl Format {
             "txt" | "md" | "text" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
+            "tsv" | "tab" => Some(Format::Tsv),
             "html" | "htm" | "xhtml" => Some(Format::Html),
             _ => None,
         }
@@ -234,7 +247,7 @@ pub fn read_file_inspect(
     let Some(format) = Format::of(path) else {
         return skip_report(
             path,
-            "unsupported file type (expected .txt, .md, .jsonl, .csv or .html)",
+            "unsupported file type (expected .txt, .md, .jsonl, .csv, .tsv or .html)",
         );
     };
     // One open: its handle gives the size (no second look-up of the path)
@@ -247,7 +260,7 @@ pub fn read_file_inspect(
     if size > opts.max_file_bytes {
         return match format {
             Format::Text | Format::Jsonl => stream_file(path, file, format, opts, sink),
-            Format::Csv | Format::Html => skip_report(
+            Format::Csv | Format::Tsv | Format::Html => skip_report(
                 path,
                 format!(
                     "too large: {size} bytes > limit {} (only .txt/.md/.jsonl files are split; raise the limit)",
@@ -278,7 +291,8 @@ pub fn read_file_inspect(
     let (docs, problem) = match format {
         Format::Text => (vec![text_document(&spath, decoded.text)], None),
         Format::Jsonl => jsonl_documents(&spath, &decoded.text),
-        Format::Csv => csv_documents(&spath, &decoded.text, &opts.text_column),
+        Format::Csv => csv_documents(&spath, &decoded.text, &opts.text_column, b','),
+        Format::Tsv => csv_documents(&spath, &decoded.text, &opts.text_column, b'\t'),
         Format::Html => html_documents(&spath, &decoded.text),
     };
     let mut report = FileReport {
@@ -300,13 +314,16 @@ fn html_documents(path: &str, source: &str) -> (Vec<Document>, Option<String>) {
     if h.text.trim().is_empty() {
         return (Vec::new(), Some("no visible text in HTML".into()));
     }
+    // The HTML parser decoded the entities; only the forms are left to fold.
+    let text = source::fold_presentation_forms(source::Mapped::unmapped(h.text)).text;
     let doc = Document {
-        id: content_id(&h.text),
+        id: content_id(&text),
         path: path.to_string(),
         line: None,
         title: h.title,
-        body: h.text,
+        body: text,
         meta: Map::new(),
+        source: source::SourceMap::default(),
     };
     (vec![doc], None)
 }
@@ -423,6 +440,8 @@ struct Splitter<'a> {
     pending: String,
     /// Line the pending text starts on (1-based).
     line: u64,
+    /// Column (characters, 1-based) the pending text starts at.
+    col: u64,
     parts: usize,
     saw_text: bool,
 }
@@ -435,6 +454,7 @@ impl<'a> Splitter<'a> {
             max,
             pending: String::new(),
             line: 1,
+            col: 1,
             parts: 0,
             saw_text: false,
         }
@@ -456,8 +476,12 @@ impl<'a> Splitter<'a> {
     }
 
     fn emit_part(&mut self, part: String, emit: &mut dyn FnMut(Document), bad: &mut Vec<String>) {
-        let start_line = self.line;
+        let (start_line, start_col) = (self.line, self.col);
         self.line += part.bytes().filter(|b| *b == b'\n').count() as u64;
+        self.col = match part.rfind('\n') {
+            Some(i) => 1 + part[i + 1..].chars().count() as u64,
+            None => self.col + part.chars().count() as u64,
+        };
         if part.trim().is_empty() {
             return;
         }
@@ -469,7 +493,7 @@ impl<'a> Splitter<'a> {
             }
             _ => {
                 self.parts += 1;
-                let mut d = text_document(self.path, part);
+                let mut d = text_document_at(self.path, part, start_line, start_col);
                 if self.parts > 1 {
                     d.title = None;
                 }
@@ -557,6 +581,23 @@ pub fn dedup_documents(docs: Vec<Document>) -> (Vec<Document>, Vec<FileReport>) 
 }
 
 fn text_document(path: &str, text: String) -> Document {
+    text_document_at(path, text, 1, 1)
+}
+
+/// The body and source map of text that is a verbatim copy of the file
+/// from (`line`, `col`) on, once cleaned ([`source::clean`]).
+fn clean_text(text: String, line: u64, col: u64) -> (String, source::SourceMap) {
+    let has_forms = || text.chars().any(crate::lang::is_arabic_presentation_form);
+    if !text.contains('&') && !has_forms() {
+        return (text, source::SourceMap::verbatim(line as u32, col as u32));
+    }
+    let frame = text.clone();
+    source::clean(source::Mapped::verbatim(text, 0)).finish(&frame, line, col)
+}
+
+/// A text document (or part of a text file) starting at (`line`, `col`).
+fn text_document_at(path: &str, text: String, line: u64, col: u64) -> Document {
+    let (text, source) = clean_text(text, line, col);
     let first = text
         .lines()
         .map(str::trim)
@@ -571,25 +612,36 @@ fn text_document(path: &str, text: String) -> Document {
         title,
         body: text,
         meta: Map::new(),
+        source,
     }
 }
 
+/// A record's document: `text` (already mapped, not yet cleaned) in
+/// `frame`, which starts at line `line` of the file; `id` and `title` from
+/// the record's fields, the other fields as metadata. None when the text is
+/// empty.
 fn record_document(
     path: &str,
     line: u64,
-    mut obj: Map<String, Value>,
-    text_key: &str,
+    text: source::Mapped,
+    frame: &str,
+    id: Option<Value>,
+    title: Option<Value>,
+    meta: Map<String, Value>,
 ) -> Option<Document> {
-    let body = match obj.remove(text_key)? {
-        Value::String(s) if !s.trim().is_empty() => s,
-        _ => return None,
-    };
-    let id = match obj.remove("id") {
+    if text.text.trim().is_empty() {
+        return None;
+    }
+    let (body, source) = source::clean(text).finish(frame, line, 1);
+    if body.trim().is_empty() {
+        return None;
+    }
+    let id = match id {
         Some(Value::String(s)) if !s.is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
         _ => content_id(&body),
     };
-    let title = match obj.remove("title") {
+    let title = match title {
         Some(Value::String(s)) => Some(s),
         _ => None,
     };
@@ -599,7 +651,8 @@ fn record_document(
         line: Some(line),
         title,
         body,
-        meta: obj,
+        meta,
+        source,
     })
 }
 
@@ -622,49 +675,132 @@ fn jsonl_documents_from(
             continue;
         }
         let n = i as u64 + first;
-        match serde_json::from_str::<Value>(line) {
-            Ok(Value::Object(obj)) => match record_document(path, n, obj, "text") {
-                Some(d) => docs.push(d),
-                None => bad.push(format!("line {n}: no \"text\"")),
-            },
-            Ok(_) => bad.push(format!("line {n}: not a JSON object")),
+        match jsonl_record(path, n, line) {
+            Ok(Some(d)) => docs.push(d),
+            Ok(None) => bad.push(format!("line {n}: no \"text\"")),
             Err(e) => bad.push(format!("line {n}: {e}")),
         }
     }
     docs
 }
 
-fn csv_documents(path: &str, text: &str, column: &str) -> (Vec<Document>, Option<String>) {
+/// One JSONL line: its fields are parsed as raw JSON first, so the text's
+/// place in the line is known; the others become values.
+fn jsonl_record(path: &str, n: u64, line: &str) -> std::result::Result<Option<Document>, String> {
+    use serde_json::value::RawValue;
+    let fields: std::collections::BTreeMap<String, &RawValue> = match serde_json::from_str(line) {
+        Ok(f) => f,
+        Err(e) => {
+            return Err(match serde_json::from_str::<Value>(line) {
+                Ok(_) => "not a JSON object".to_string(),
+                Err(_) => e.to_string(),
+            })
+        }
+    };
+    let value =
+        |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).map_err(|e| e.to_string());
+    let mut text = None;
+    let (mut id, mut title) = (None, None);
+    let mut meta = Map::new();
+    for (k, raw) in fields {
+        match k.as_str() {
+            "text" => text = Some(raw),
+            "id" => id = Some(value(raw)?),
+            "title" => title = Some(value(raw)?),
+            _ => {
+                meta.insert(k, value(raw)?);
+            }
+        }
+    }
+    let Some(raw) = text else { return Ok(None) };
+    let at = raw.get().as_ptr() as usize - line.as_ptr() as usize;
+    let mapped = match source::json_string(raw.get(), at) {
+        Some(m) => m,
+        None => match value(raw)? {
+            Value::String(s) => source::Mapped {
+                text: s,
+                pieces: vec![source::Piece {
+                    out: 0,
+                    src: at,
+                    verbatim: false,
+                }],
+            },
+            _ => return Ok(None),
+        },
+    };
+    Ok(record_document(path, n, mapped, line, id, title, meta))
+}
+
+/// Records of a CSV (`delimiter` `,`) or TSV (`\t`) file with a header.
+/// Each record's line is the line it starts on (a quoted field may hold
+/// line breaks).
+fn csv_documents(
+    path: &str,
+    text: &str,
+    column: &str,
+    delimiter: u8,
+) -> (Vec<Document>, Option<String>) {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => return (Vec::new(), Some(format!("CSV header: {e}"))),
     };
-    if !headers.iter().any(|h| h == column) {
+    let Some(col) = headers.iter().position(|h| h == column) else {
         return (
             Vec::new(),
             Some(format!("CSV has no column '{column}' (use --text-column)")),
         );
-    }
+    };
     let mut docs = Vec::new();
     let mut bad = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let row = i as u64 + 2; // 1-based, after the header line
-        match rec {
-            Ok(rec) => {
-                let obj: Map<String, Value> = headers
-                    .iter()
-                    .zip(rec.iter())
-                    .map(|(h, v)| (h.to_string(), Value::String(v.to_string())))
-                    .collect();
-                match record_document(path, row, obj, column) {
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let start = rdr.position().clone();
+        let row = start.line();
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let (from, to) = (start.byte() as usize, rdr.position().byte() as usize);
+                let raw = text.get(from..to).unwrap_or("");
+                let value = rec.get(col).unwrap_or("");
+                let mapped = source::csv_field(raw, 0, delimiter, col)
+                    .filter(|m| m.text == value)
+                    .unwrap_or_else(|| source::Mapped {
+                        text: value.to_string(),
+                        pieces: vec![source::Piece {
+                            out: 0,
+                            src: 0,
+                            verbatim: false,
+                        }],
+                    });
+                let mut id = None;
+                let mut title = None;
+                let mut meta = Map::new();
+                for (i, (h, v)) in headers.iter().zip(rec.iter()).enumerate() {
+                    let v = Value::String(v.to_string());
+                    match h {
+                        _ if i == col => {}
+                        "id" => id = Some(v),
+                        "title" => title = Some(v),
+                        _ => {
+                            meta.insert(h.to_string(), v);
+                        }
+                    }
+                }
+                match record_document(path, row, mapped, raw, id, title, meta) {
                     Some(d) => docs.push(d),
-                    None => bad.push(format!("row {row}: empty text")),
+                    None => bad.push(format!("line {row}: empty text")),
                 }
             }
-            Err(e) => bad.push(format!("row {row}: {e}")),
+            Err(e) => {
+                bad.push(format!("line {row}: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+            }
         }
     }
     (docs, summarize_bad(bad))
@@ -704,7 +840,7 @@ mod tests {
 
     #[test]
     fn csv_uses_text_column() {
-        let (docs, bad) = csv_documents("f.csv", "id,text,rating\n7,Sehr gut,5\n", "text");
+        let (docs, bad) = csv_documents("f.csv", "id,text,rating\n7,Sehr gut,5\n", "text", b',');
         assert!(bad.is_none());
         assert_eq!(docs[0].id, "7");
         assert_eq!(docs[0].meta["rating"], "5");
@@ -1012,6 +1148,7 @@ mod tests {
             title: None,
             body: body.into(),
             meta: Map::new(),
+            source: Default::default(),
         };
         let docs = vec![
             doc("b/x.txt", None, "gleich"),

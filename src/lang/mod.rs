@@ -273,7 +273,7 @@ fn lower_fast(c: char) -> Option<char> {
 /// U+FB50–U+FDFF, -B U+FE70–U+FEFF): contextual glyphs (`ﺍﻟﺴﻼﻡ`) and
 /// ligatures (`ﻻ`) that old encoders, PDF extraction and some keyboards emit
 /// instead of the letters.
-fn is_arabic_presentation_form(c: char) -> bool {
+pub fn is_arabic_presentation_form(c: char) -> bool {
     matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
@@ -285,24 +285,33 @@ fn is_arabic_presentation_form(c: char) -> bool {
 /// and is dropped. The two phrase ligatures (ﷺ, ﷻ: several words) are left as
 /// they are: one symbol, not one word. Borrowed when there is nothing to fold.
 pub fn fold_presentation_forms(word: &str) -> Cow<'_, str> {
-    use unicode_normalization::UnicodeNormalization;
     if !word.chars().any(is_arabic_presentation_form) {
         return Cow::Borrowed(word);
     }
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
-        if !is_arabic_presentation_form(c) {
-            out.push(c);
-            continue;
-        }
-        let d: String = std::iter::once(c).nfkc().collect();
-        if d.trim_start_matches(' ').contains(' ') {
-            out.push(c);
-        } else {
-            out.extend(d.chars().filter(|&x| x != ' '));
+        match fold_presentation_char(c) {
+            Some(f) => out.push_str(&f),
+            None => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// The letters an Arabic presentation form shows (see
+/// [`fold_presentation_forms`]); None for any other character, for U+FEFF
+/// and for the phrase ligatures, which stay as they are.
+pub fn fold_presentation_char(c: char) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    if !is_arabic_presentation_form(c) {
+        return None;
+    }
+    let d: String = std::iter::once(c).nfkc().collect();
+    if d.trim_start_matches(' ').contains(' ') {
+        return None;
+    }
+    let f: String = d.chars().filter(|&x| x != ' ').collect();
+    (f != c.to_string() && !f.is_empty()).then_some(f)
 }
 
 /// A stopword list of normalized words, in a hash set (Fx hash: a lookup per

@@ -20,7 +20,7 @@
 //! let doc = AnalyzedDoc::new(StoredDoc {
 //!     id: "1".into(), path: "a.txt".into(), lang: Lang::De, title: None,
 //!     body: "Kunden warten. Die Kunden warten lange.".into(),
-//!     spans: vec![], meta: Default::default(),
+//!     spans: vec![], meta: Default::default(), line: None, source: Default::default(),
 //! });
 //! let mut a = SummaryAcc::new(GroupBy::Lang);
 //! a.add(&doc);
@@ -226,6 +226,8 @@ mod group_tests {
         let body = "Hvala za hitro pomoč. Dakujem za rychlu pomoc.";
         let cut = body.find("Dakujem").unwrap();
         let doc = AnalyzedDoc::new(StoredDoc {
+            line: None,
+            source: Default::default(),
             id: "1".into(),
             path: "a.txt".into(),
             lang: Lang::Sl,
@@ -293,6 +295,8 @@ pub(crate) mod testutil {
 
     pub fn doc(id: &str, lang: Lang, body: &str) -> AnalyzedDoc {
         AnalyzedDoc::new(StoredDoc {
+            line: None,
+            source: Default::default(),
             id: id.into(),
             path: format!("{id}.txt"),
             lang,

@@ -3,7 +3,7 @@
 //! - [`Format::Human`]: aligned columns (numbers right-aligned, widths in
 //!   characters), floats with 4 decimals, p-values in scientific notation,
 //!   `-` for undefined values. Summaries print one block per group; KWIC
-//!   prints `path:offset  left [match] right`.
+//!   prints `path:line:column  left [match] right`.
 //! - [`Format::Jsonl`]: one JSON object per row (per group for summaries),
 //!   the `Serialize` form of the row struct; undefined floats are `null`.
 //! - [`Format::Csv`]: a header line and one record per row (RFC 4180 quoting);
@@ -340,7 +340,7 @@ impl Table for NumbersRow {
 impl Table for KwicLine {
     fn header() -> Vec<&'static str> {
         vec![
-            "doc", "path", "lang", "left", "match", "right", "start", "end",
+            "doc", "path", "lang", "left", "match", "right", "start", "end", "line", "column",
         ]
     }
     fn cells(&self) -> Vec<String> {
@@ -353,14 +353,14 @@ impl Table for KwicLine {
             self.right.clone(),
             self.start.to_string(),
             self.end.to_string(),
+            self.line.map_or(String::new(), |l| l.to_string()),
+            self.column.map_or(String::new(), |c| c.to_string()),
         ]
     }
-    /// `path:start  left [match] right`, left contexts right-aligned.
+    /// `path:line:column  left [match] right` (line and column of the match
+    /// in the file; `path` alone when unknown), left contexts right-aligned.
     fn human(rows: &[Self]) -> String {
-        let locs: Vec<String> = rows
-            .iter()
-            .map(|r| format!("{}:{}", r.path, r.start))
-            .collect();
+        let locs: Vec<String> = rows.iter().map(KwicLine::location).collect();
         let lw = locs.iter().map(|l| l.chars().count()).max().unwrap_or(0);
         let cw = rows
             .iter()
@@ -468,8 +468,10 @@ mod tests {
             right: " warten".into(),
             start: 4,
             end: 10,
+            line: Some(1),
+            column: Some(5),
         }];
-        assert_eq!(human(&l), "a.txt:4  die [Kunden] warten\n");
+        assert_eq!(human(&l), "a.txt:1:5  die [Kunden] warten\n");
         assert!(jsonl(&l).contains("\"match\":\"Kunden\""));
         assert!(jsonl(&l).contains("\"lang\":\"de\""));
     }

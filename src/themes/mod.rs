@@ -156,6 +156,9 @@ pub struct Theme {
     pub docs: Vec<String>,
     /// Paths of `docs`.
     pub paths: Vec<String>,
+    /// Where `docs` are: `path:line` for a record of a JSONL, CSV or TSV
+    /// file, `path` for a whole file.
+    pub locations: Vec<String>,
     /// Representative units (`id` or `id#s3-5` for sentences 3–5), at most 5.
     pub units: Vec<String>,
     /// Unit kind.
@@ -311,6 +314,7 @@ pub fn pairs(docs: &[AnalyzedDoc], opts: &ThemeOptions) -> Vec<Pair> {
 struct DocInfo {
     id: String,
     path: String,
+    line: Option<u64>,
     lang: Lang,
     chars: usize,
     anchors: Vec<u32>,
@@ -547,6 +551,7 @@ impl ThemeBuilder {
         self.docs.push(DocInfo {
             id: d.doc.id.clone(),
             path: d.doc.path.clone(),
+            line: d.doc.line,
             lang,
             chars: body.chars().count(),
             anchors: seq,
@@ -705,6 +710,8 @@ impl ThemeBuilder {
             b: db.id.clone(),
             a_path: da.path.clone(),
             b_path: db.path.clone(),
+            a_line: da.line,
+            b_line: db.line,
             langs: [da.lang, db.lang],
             kind: PairKind::Translation,
             score: round(score),
@@ -739,6 +746,8 @@ impl ThemeBuilder {
                     b: db.id.clone(),
                     a_path: da.path.clone(),
                     b_path: db.path.clone(),
+                    a_line: da.line,
+                    b_line: db.line,
                     langs: [da.lang, db.lang],
                     kind: PairKind::NearDuplicate,
                     score: round(est),
@@ -1187,12 +1196,15 @@ impl ThemeBuilder {
             });
             let mut docs = Vec::new();
             let mut paths = Vec::new();
+            let mut locations = Vec::new();
             let mut doc_set = BTreeSet::new();
             for &i in &by_w {
                 let d = units[i].doc;
                 if doc_set.insert(d) && docs.len() < 10 {
-                    docs.push(self.docs[d as usize].id.clone());
-                    paths.push(self.docs[d as usize].path.clone());
+                    let info = &self.docs[d as usize];
+                    docs.push(info.id.clone());
+                    paths.push(info.path.clone());
+                    locations.push(crate::corpus::location(&info.path, info.line));
                 }
             }
             let reps = by_w
@@ -1228,6 +1240,7 @@ impl ThemeBuilder {
                         stems,
                         docs,
                         paths,
+                        locations,
                         units: reps,
                         unit: kind,
                         size: mem.len(),
@@ -1509,6 +1522,7 @@ impl ThemeBuilder {
             let mut stems = Vec::new();
             let mut docs = Vec::new();
             let mut paths = Vec::new();
+            let mut locations = Vec::new();
             let mut units = Vec::new();
             let mut labels = Vec::new();
             let mut size = 0;
@@ -1520,6 +1534,7 @@ impl ThemeBuilder {
                 stems.extend(d.theme.stems.iter().take(5).cloned());
                 docs.extend(d.theme.docs.iter().take(3).cloned());
                 paths.extend(d.theme.paths.iter().take(3).cloned());
+                locations.extend(d.theme.locations.iter().take(3).cloned());
                 units.extend(d.theme.units.iter().take(2).cloned());
                 labels.push(format!("[{}] {}", l.code(), d.theme.label));
                 size += d.theme.size;
@@ -1534,6 +1549,8 @@ impl ThemeBuilder {
             docs.retain(|_| *it.next().unwrap());
             let mut it = keep_idx.iter();
             paths.retain(|_| *it.next().unwrap());
+            let mut it = keep_idx.iter();
+            locations.retain(|_| *it.next().unwrap());
             let lang_units: usize = members
                 .keys()
                 .map(|l| unit_totals.get(l).copied().unwrap_or(0))
@@ -1552,6 +1569,7 @@ impl ThemeBuilder {
                 stems,
                 docs,
                 paths,
+                locations,
                 units,
                 unit: flat[g[0]].1.theme.unit,
                 size,

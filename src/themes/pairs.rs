@@ -34,6 +34,12 @@ pub struct Pair {
     pub a_path: String,
     /// Path of `b`.
     pub b_path: String,
+    /// Line of `a` in its file, for a record (JSONL, CSV, TSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub a_line: Option<u64>,
+    /// Line of `b` in its file, for a record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub b_line: Option<u64>,
     /// Languages of `a` and `b`.
     pub langs: [Lang; 2],
     /// Kind.

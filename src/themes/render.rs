@@ -46,7 +46,11 @@ pub fn render_pairs_text(pairs: &[Pair]) -> String {
         let _ = writeln!(
             out,
             "{kind} {:.3}  {} ({}) ~ {} ({})",
-            p.score, p.a, p.langs[0], p.b, p.langs[1]
+            p.score,
+            crate::corpus::location(&p.a_path, p.a_line),
+            p.langs[0],
+            crate::corpus::location(&p.b_path, p.b_line),
+            p.langs[1]
         );
         for e in &p.evidence {
             let _ = writeln!(out, "    {e}");
@@ -85,7 +89,7 @@ pub fn render_text(r: &ThemeReport) -> String {
             );
         }
         let _ = writeln!(out, "    terms: {}", t.terms.join(", "));
-        let _ = writeln!(out, "    docs: {}", t.docs.join(", "));
+        let _ = writeln!(out, "    docs: {}", t.locations.join(", "));
         if t.unit == super::UnitKind::Passage {
             let _ = writeln!(out, "    passages: {}", t.units.join(", "));
         }

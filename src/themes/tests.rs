@@ -9,6 +9,8 @@ use crate::corpus::{AnalyzedDoc, LangSpan, StoredDoc};
 
 fn doc(id: &str, lang: Lang, body: String) -> AnalyzedDoc {
     AnalyzedDoc::new(StoredDoc {
+        line: None,
+        source: Default::default(),
         id: id.to_string(),
         path: format!("{id}.txt"),
         lang,
