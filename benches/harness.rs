@@ -36,8 +36,8 @@
 //!   `--jobs 1` with the whole process held to one CPU (`sched_setaffinity`,
 //!   run in the same rounds). Since korpus writes its segments on its own
 //!   workers, `--jobs 1` keeps one core busy and the two figures agree; the
-//!   held run checks that (korpus binaries before session 14 let tantivy's
-//!   indexing thread run beside the one worker, 1.24 cores).
+//!   held run checks that (a korpus that let tantivy's indexing thread run
+//!   beside the one worker kept 1.24 cores busy).
 //!
 //! A table goes to stdout, everything to a JSON file (default
 //! `target/bench-results/harness-<corpus name>.json`).
@@ -676,7 +676,8 @@ fn run_in(cfg: &Config, bin: &Path, corpus: &Corpus, work: &Path) -> Res<()> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     // The scaling from one core to two is measured against `--jobs 1` held
     // to one CPU too, in the same rounds, so a `--jobs 1` that keeps more
-    // than one core busy shows (as it did before session 14).
+    // than one core busy shows (as it did when tantivy indexed on a thread of
+    // its own).
     let one_core = (cfg.jobs[0] == 1 && max_jobs > 1).then(first_cpu).flatten();
     let mut runs: Vec<Vec<serde_json::Value>> = vec![Vec::new(); cfg.jobs.len() + 2];
     let one_core_k = cfg.jobs.len() + 1;

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 /// mimalloc instead of the system allocator: documents and tokens are
 /// allocated on one thread and often freed on another (a chunk is read by
 /// one worker and indexed by another), where glibc's cross-thread frees are
-/// slow. Measured in session 4 (docs/HISTORY.md, Benchmarks): `index -j2` on
+/// slow. Measured (docs/HISTORY.md, Benchmarks): `index -j2` on
 /// 200 MB uses 9 % less CPU, `stats` 16 % and `themes` 8 % less wall time on
 /// 50 MB, for 7 % more peak RSS; the JSON output is byte-identical.
 ///

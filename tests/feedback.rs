@@ -113,6 +113,7 @@ fn feedback_dev() -> Option<PathBuf> {
 /// language, in theme labels or in collocates; none of the function words the
 /// first users reported among the top 50; every token kind counted.
 #[test]
+#[cfg_attr(not(korpus_shared), ignore = "needs ../shared/feedback/dev (development data, not in a clone)")]
 fn real_feedback_top_terms_are_clean() {
     let Some(dev) = feedback_dev() else { return };
     let t = TestDir::new();

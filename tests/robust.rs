@@ -388,7 +388,7 @@ fn crash_at_any_moment_then_rerun_equals_clean_run() {
         child.kill().unwrap(); // SIGKILL
         let status = child.wait().unwrap();
         // Killed, not finished first (it may finish between the two calls
-        // above; a finished run removes its lock file).
+        // above).
         let killed = {
             use std::os::unix::process::ExitStatusExt;
             status.signal().is_some()
@@ -396,7 +396,9 @@ fn crash_at_any_moment_then_rerun_equals_clean_run() {
         if running && killed {
             killed_running += 1;
         }
-        // The lock file stays behind; its OS lock died with the process.
+        // The lock file is created (and locked) before anything else is
+        // written, and never removed: it stays behind, its OS lock died with
+        // the process.
         if killed && t.index().join("meta.json").exists() {
             assert!(t.index().join(".tantivy-writer.lock").exists());
         }

@@ -625,6 +625,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(korpus_shared), ignore = "needs ../shared/analysis/dev (development data, not in a clone)")]
     fn korpus_beats_best_baseline_on_dev() {
         let Some(dir) = dev_dir() else { return };
         let report = eval_dir(dir).unwrap();

@@ -595,7 +595,7 @@ impl Analyzed {
 /// two most recently used words of each, 65,536 words in all (128 bytes
 /// each, 8 MB). Word frequencies are Zipfian: a few ten thousand words of a
 /// language cover most running words of a corpus. Simulated on the words of
-/// bench50 with the memo of session 8 (a hash map that starts afresh when
+/// bench50 with the earlier memo (a hash map that starts afresh when
 /// full), the share of words missing from the memo is, for 16,384 / 28,672
 /// / 57,344 words: German 15 / 12 / 8 %, Slovenian 12 / 7 / 4 %, Russian 23
 /// / 17 / 9 %, Arabic 16 / 11 / 6 %.

@@ -82,6 +82,7 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
         force: a.force,
         ..IndexOptions::default()
     };
+    crate::ingest::check_roots(&a.paths)?;
     let index = if a.force {
         KorpusIndex::open_or_recreate(&g.index)?
     } else {

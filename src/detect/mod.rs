@@ -671,7 +671,7 @@ mod tests {
         assert_eq!((d.lang, d.other.as_deref()), (Lang::Und, Some("ru")));
     }
 
-    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus");
 
     fn corpus_doc(prefix: &str) -> Option<String> {
         let dir = std::fs::read_dir(CORPUS).ok()?;

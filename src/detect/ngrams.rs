@@ -58,7 +58,7 @@ const MAX_LANGS: usize = 16;
 const CACHE_LANGS: usize = 12;
 /// Slots of the per-thread word cache (direct-mapped, 80 bytes each since
 /// the Latin tables have 12 languages: 1.3 MB). On bench50, 14 % of lookups
-/// missed with 16384 slots (18 % with 8192); in session 5, 32768 took
+/// missed with 16384 slots (18 % with 8192); before misses prefetched, 32768 took
 /// `segments_throughput` from 26.7 to 27.6–28.0 MB/s. Since a miss
 /// prefetches its probes (`word_ll`), 32768 gains nothing measurable (best
 /// of 8 alternating: 1.26 against 1.28 s), and its 1.3 MB more took

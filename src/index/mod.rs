@@ -241,6 +241,15 @@ impl KorpusIndex {
             }
         }
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        // The writer lock before anything is written: two runs creating the
+        // same index meet here (the second is told the index is locked), and
+        // a folder with `meta.json` always has the lock file too. Released
+        // before returning, so the caller's writer can take it.
+        let lock = Self::lock_writer(dir)?;
+        if dir.join("meta.json").is_file() {
+            drop(lock);
+            return Self::open(dir);
+        }
         // korpus.json first: tantivy's meta.json marks a complete creation.
         let meta = KorpusMeta {
             schema_version: SCHEMA_VERSION,
@@ -250,6 +259,7 @@ impl KorpusIndex {
         write::write_atomic(&dir.join(KORPUS_META), json.as_bytes())?;
         let (schema, fields) = build_schema();
         let index = Index::create_in_dir(dir, schema)?;
+        drop(lock);
         register_analyzers(&index);
         Ok(KorpusIndex {
             dir: dir.to_path_buf(),
@@ -257,6 +267,23 @@ impl KorpusIndex {
             fields,
             search_reader: Default::default(),
         })
+    }
+
+    /// Take tantivy's writer lock file (`flock`, as tantivy does) for work
+    /// done outside a tantivy writer; held until the file is dropped.
+    fn lock_writer(dir: &Path) -> Result<std::fs::File> {
+        let lock_path = dir.join(WRITER_LOCK);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        use fs2::FileExt;
+        if lock.try_lock_exclusive().is_err() {
+            return Err(Error::Locked(dir.to_path_buf(), WRITER_LOCK.into()));
+        }
+        Ok(lock)
     }
 
     /// For `korpus index --force`: open the index at `dir` if it is
@@ -269,17 +296,7 @@ impl KorpusIndex {
             Err(Error::IncompatibleIndex { .. }) => {}
             other => return other,
         }
-        let lock_path = dir.join(WRITER_LOCK);
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        use fs2::FileExt;
-        if lock.try_lock_exclusive().is_err() {
-            return Err(Error::Locked(dir.to_path_buf(), WRITER_LOCK.into()));
-        }
+        let lock = Self::lock_writer(dir)?;
         for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
             let e = e.map_err(|e| Error::io(dir, e))?;
             let name = e.file_name();

@@ -91,8 +91,8 @@ pub struct IndexOptions {
 /// that policy, 50,000 against 20,000 (`korpus index --commit-every N -j 2`,
 /// alternating runs): 200 MB bench corpus 10.4 s against 10.7 s, peak RSS
 /// 373 against 342 MB; 400 MB 20.3–20.5 s against 21.7 s, 480 against
-/// 456 MB. A killed run redoes at most 50,000 documents. (In session 4,
-/// with tantivy's merge policy, 50,000 was slower on 400 MB, 44 s against
+/// 456 MB. A killed run redoes at most 50,000 documents. (With tantivy's
+/// own merge policy, 50,000 was slower on 400 MB, 44 s against
 /// 33 s, and took 675 MB: the larger segments were merged again.) 0 (commit
 /// only at the end) took 650 MB on 400 MB.
 pub const DEFAULT_COMMIT_EVERY: usize = 50_000;

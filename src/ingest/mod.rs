@@ -137,17 +137,25 @@ impl Format {
     }
 }
 
+/// Every given path exists ([`Error::MissingPath`] for the first that does
+/// not). Checked before an index is created, so a mistyped path leaves no
+/// empty index behind.
+pub fn check_roots(paths: &[PathBuf]) -> Result<()> {
+    match paths.iter().find(|p| std::fs::symlink_metadata(p).is_err()) {
+        Some(p) => Err(Error::MissingPath(p.clone())),
+        None => Ok(()),
+    }
+}
+
 /// All files under the given paths, sorted, so runs are reproducible.
 /// A missing path is an error; unreadable folders, symlink loops, broken
 /// symlinks and special files (FIFOs, sockets, devices) are reported as
 /// skipped, never fatal.
 pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<FileReport>)> {
+    check_roots(paths)?;
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for p in paths {
-        if std::fs::symlink_metadata(p).is_err() {
-            return Err(Error::MissingPath(p.clone()));
-        }
         for entry in walkdir::WalkDir::new(p)
             .follow_links(true)
             .sort_by_file_name()
