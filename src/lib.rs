@@ -27,6 +27,7 @@ mod hint;
 pub mod index;
 pub mod ingest;
 pub mod lang;
+pub mod pipeline;
 pub mod stats;
 pub mod themes;
 

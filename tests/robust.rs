@@ -225,7 +225,7 @@ fn rerun_with_several_workers_and_commits_replaces_exactly_the_changed_files() {
         .collect();
     let input = t.path().join("in");
     let idx = korpus::index::KorpusIndex::open_or_create(&t.index()).unwrap();
-    let opts = korpus::index::IndexOptions {
+    let opts = korpus::pipeline::IndexOptions {
         jobs: 2,
         heap_bytes: 30 << 20,
         commit_every: 3,
@@ -233,7 +233,7 @@ fn rerun_with_several_workers_and_commits_replaces_exactly_the_changed_files() {
         ..Default::default()
     };
     let index = |idx: &korpus::index::KorpusIndex| {
-        korpus::index::write::index_paths(idx, std::slice::from_ref(&input), &opts, &|_, _| {})
+        korpus::pipeline::index_paths(idx, std::slice::from_ref(&input), &opts, &|_, _| {})
             .unwrap()
     };
     assert_eq!(index(&idx).documents, n as u64);
@@ -652,7 +652,7 @@ fn large_files_are_streamed_in_parts_and_rerun_is_incremental() {
     let body: String = (0..300).map(|i| format!("{i} {para}")).collect();
     let f = t.write("in/big.txt", &body);
     let idx = korpus::index::KorpusIndex::open_or_create(&t.index()).unwrap();
-    let mut opts = korpus::index::IndexOptions {
+    let mut opts = korpus::pipeline::IndexOptions {
         jobs: 1,
         heap_bytes: 15 << 20,
         ..Default::default()
@@ -660,7 +660,7 @@ fn large_files_are_streamed_in_parts_and_rerun_is_incremental() {
     opts.ingest.max_file_bytes = 4096;
     opts.ingest.chunk_bytes = 2048;
     opts.stream_commit_bytes = 8192; // commits in the middle of the file
-    let s = korpus::index::write::index_paths(&idx, std::slice::from_ref(&f), &opts, &|_, _| {})
+    let s = korpus::pipeline::index_paths(&idx, std::slice::from_ref(&f), &opts, &|_, _| {})
         .unwrap();
     assert!(s.documents > 5, "{s:?}");
     assert_eq!(s.documents as usize, s.documents_added);
@@ -670,7 +670,7 @@ fn large_files_are_streamed_in_parts_and_rerun_is_incremental() {
     // (seen once in a CI run): retry for up to a second.
     let again = (0..50)
         .map(|_| {
-            korpus::index::write::index_paths(&idx, std::slice::from_ref(&f), &opts, &|_, _| {})
+            korpus::pipeline::index_paths(&idx, std::slice::from_ref(&f), &opts, &|_, _| {})
         })
         .find(|r| {
             let locked = matches!(r, Err(korpus::Error::Locked(..)));
@@ -725,8 +725,8 @@ proptest! {
         let t = TestDir::new();
         let f = t.write(&format!("in/x.{ext}"), &bytes);
         let idx = korpus::index::KorpusIndex::open_or_create(&t.index()).unwrap();
-        let opts = korpus::index::IndexOptions { jobs: 1, heap_bytes: 15 << 20, ..Default::default() };
-        let s = korpus::index::write::index_paths(&idx, &[f], &opts, &|_, _| {}).unwrap();
+        let opts = korpus::pipeline::IndexOptions { jobs: 1, heap_bytes: 15 << 20, ..Default::default() };
+        let s = korpus::pipeline::index_paths(&idx, &[f], &opts, &|_, _| {}).unwrap();
         prop_assert_eq!(s.files_seen, 1);
         let _ = idx.search("a", &Default::default());
     }

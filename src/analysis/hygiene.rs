@@ -446,9 +446,7 @@ fn url_start(c: &str) -> Option<usize> {
 fn url_end(text: &str, start: usize, ce: usize) -> Option<usize> {
     let mut s = &text[start..ce];
     loop {
-        let Some(last) = s.chars().next_back() else {
-            return None;
-        };
+        let last = s.chars().next_back()?;
         if last == ')' && s.matches(')').count() <= s.matches('(').count() {
             break;
         }
@@ -571,7 +569,7 @@ fn emoticon_at(s: &str, prev: Option<char>) -> Option<usize> {
             let n = 1 + b[1..].iter().take_while(|&&c| c == b'D').count();
             (n >= 2 && after_ok(n)).then_some(n)
         }
-        b'<' if b.get(1) == Some(&b'3') && !prev.is_some_and(|p| p == '<') => {
+        b'<' if b.get(1) == Some(&b'3') && prev.is_none_or(|p| p != '<') => {
             let n = 2 + b[2..].iter().take_while(|&&c| c == b'3').count();
             after_ok(n).then_some(n)
         }

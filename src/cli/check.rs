@@ -9,7 +9,8 @@ use std::io::Write;
 use clap::Args;
 
 use super::{output, Global, EXIT_ERROR, EXIT_OK};
-use crate::index::{write, IndexSummary, KorpusIndex, MANIFEST};
+use crate::index::{state, KorpusIndex, MANIFEST};
+use crate::pipeline::IndexSummary;
 
 /// Arguments of `korpus check`.
 #[derive(Debug, Args)]
@@ -47,7 +48,7 @@ pub fn problems(dir: &std::path::Path) -> (Vec<String>, Option<u64>) {
     let num_docs = searcher.num_docs();
     let metas = index.tantivy().load_metas();
     let opstamp = metas.as_ref().map(|m| m.opstamp).unwrap_or(0);
-    let state = write::load_state(&index).unwrap_or_default();
+    let state = state::load_state(&index).unwrap_or_default();
     let state_docs: u64 = state.files.values().map(|f| f.documents as u64).sum();
     let has_state = metas.as_ref().is_ok_and(|m| m.payload.is_some());
     if has_state && state_docs != num_docs {

@@ -9,7 +9,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{output, stats, Global, EXIT_OK, EXIT_SKIPPED};
-use crate::index::{write, IndexOptions, KorpusIndex};
+use crate::index::KorpusIndex;
+use crate::pipeline::{self, IndexOptions};
 use crate::ingest::IngestOptions;
 use crate::lang::Lang;
 
@@ -52,7 +53,7 @@ pub struct IndexArgs {
     force: bool,
     /// Commit after every N added documents (at file boundaries), so a killed
     /// run resumes from there; 0 = commit only at the end.
-    #[arg(long, value_name = "N", default_value_t = write::DEFAULT_COMMIT_EVERY)]
+    #[arg(long, value_name = "N", default_value_t = pipeline::DEFAULT_COMMIT_EVERY)]
     commit_every: usize,
     /// List every skipped file, duplicate and warning (else counts per reason).
     #[arg(long, short = 'v')]
@@ -94,7 +95,7 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
             .expect("valid template")
             .progress_chars("=> "),
     );
-    let summary = write::index_paths(&index, &a.paths, &opts, &|done, total| {
+    let summary = pipeline::index_paths(&index, &a.paths, &opts, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;
@@ -162,7 +163,7 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
 /// counts, or (`verbose`) one line per file. `korpus info` prints the same.
 pub fn write_notes(
     out: &mut impl std::io::Write,
-    summary: &write::IndexSummary,
+    summary: &pipeline::IndexSummary,
     verbose: bool,
 ) -> std::io::Result<()> {
     let dups: Vec<_> = summary

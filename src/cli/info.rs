@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::{output, Global, EXIT_OK};
-use crate::index::{write, KorpusIndex, MANIFEST};
+use crate::index::{KorpusIndex, MANIFEST};
 
 /// Arguments of `korpus info`.
 #[derive(Debug, Args)]
@@ -57,7 +57,7 @@ pub fn run(g: &Global, a: InfoArgs) -> anyhow::Result<u8> {
     }
     t.write(&mut out)?;
     // Manifests of older runs lack some fields; what cannot be read is left out.
-    if let Ok(summary) = serde_json::from_value::<write::IndexSummary>(manifest.clone()) {
+    if let Ok(summary) = serde_json::from_value::<crate::pipeline::IndexSummary>(manifest.clone()) {
         super::index::write_notes(&mut out, &summary, true)?;
     }
     if a.files {

@@ -95,7 +95,8 @@ impl KorpusIndex {
 
 #[cfg(test)]
 mod tests {
-    use crate::index::{write, IndexOptions, KorpusIndex};
+    use crate::index::KorpusIndex;
+    use crate::pipeline::{index_paths, IndexOptions};
     use crate::corpus::View;
 
     #[test]
@@ -110,7 +111,7 @@ mod tests {
             std::fs::write(input.join(format!("{i}.txt")), text).unwrap();
         }
         let idx = KorpusIndex::open_or_create(&dir.path().join("idx")).unwrap();
-        write::index_paths(&idx, &[input], &IndexOptions::default(), &|_, _| {}).unwrap();
+        index_paths(&idx, &[input], &IndexOptions::default(), &|_, _| {}).unwrap();
         let mut terms = Vec::new();
         idx.for_each_clean_batch(None, 10, View::default(), |docs| {
             for d in docs {

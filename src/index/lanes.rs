@@ -20,7 +20,7 @@
 //! `add_segment` cannot. So a run deletes the old documents of the files it
 //! replaces or prunes first, in a commit of its own (which applies them to
 //! the committed segments and moves the queue past them), and issues no
-//! delete after that (`write::index_paths`).
+//! delete after that (`crate::pipeline::index_paths`).
 
 use std::sync::Mutex;
 

@@ -12,6 +12,7 @@ pub mod boilerplate;
 mod lanes;
 pub mod merge;
 pub mod search;
+pub mod state;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -29,7 +30,6 @@ use crate::error::{Error, Result};
 use crate::lang::Lang;
 
 pub use search::{Hit, SearchOptions};
-pub use write::{IndexOptions, IndexSummary};
 
 /// Version of the index layout; bump when the schema or analysis changes.
 pub const SCHEMA_VERSION: u32 = 3;
@@ -256,7 +256,7 @@ impl KorpusIndex {
             korpus_version: env!("CARGO_PKG_VERSION").to_string(),
         };
         let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
-        write::write_atomic(&dir.join(KORPUS_META), json.as_bytes())?;
+        state::write_atomic(&dir.join(KORPUS_META), json.as_bytes())?;
         let (schema, fields) = build_schema();
         let index = Index::create_in_dir(dir, schema)?;
         drop(lock);
@@ -267,6 +267,48 @@ impl KorpusIndex {
             fields,
             search_reader: Default::default(),
         })
+    }
+
+    /// Live documents per main language (codes) in `searcher`'s view.
+    pub fn live_docs_by_lang(
+        &self,
+        searcher: &tantivy::Searcher,
+    ) -> Result<std::collections::BTreeMap<String, u64>> {
+        use tantivy::{DocSet, Term};
+        let mut by_lang = std::collections::BTreeMap::new();
+        for l in Lang::ALL {
+            let term = Term::from_field_text(self.fields().lang, l.code());
+            let n: u64 = searcher
+                .segment_readers()
+                .iter()
+                .map(|r| {
+                    let inv = r.inverted_index(self.fields().lang)?;
+                    let df = inv.doc_freq(&term)? as u64;
+                    // Deleted documents still count in doc_freq: count live ones.
+                    if r.num_deleted_docs() == 0 || df == 0 {
+                        return Ok(df);
+                    }
+                    let mut postings = match inv.read_postings(&term, IndexRecordOption::Basic)? {
+                        Some(p) => p,
+                        None => return Ok(0),
+                    };
+                    let mut live = 0u64;
+                    let alive = r.alive_bitset();
+                    let mut d = postings.doc();
+                    while d != tantivy::TERMINATED {
+                        if alive.is_none_or(|a| a.is_alive(d)) {
+                            live += 1;
+                        }
+                        d = postings.advance();
+                    }
+                    Ok(live)
+                })
+                .sum::<tantivy::Result<u64>>()?;
+            if n > 0 {
+                by_lang.insert(l.code().to_string(), n);
+            }
+        }
+        Ok(by_lang)
     }
 
     /// Take tantivy's writer lock file (`flock`, as tantivy does) for work

@@ -126,3 +126,188 @@ mod tests {
         assert!(estimate(&sa, &sc) < 0.1);
     }
 }
+
+/// Finding the pairs among the documents a [`super::ThemeBuilder`] holds.
+mod find {
+    use super::super::*;
+
+    impl ThemeBuilder {
+        pub(in crate::themes) fn translation_pairs(&self) -> Vec<Pair> {
+            let mut postings: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            for (i, d) in self.docs.iter().enumerate() {
+                let mut ids: Vec<u32> = d
+                    .anchors
+                    .iter()
+                    .copied()
+                    .filter(|&a| self.anchor_valid(a))
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for a in ids {
+                    postings.entry(a).or_default().push(i as u32);
+                }
+            }
+            let mut shared: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+            for docs in postings.values() {
+                if docs.len() > MAX_ANCHOR_POSTINGS {
+                    continue;
+                }
+                for (x, &i) in docs.iter().enumerate() {
+                    for &j in &docs[x + 1..] {
+                        if self.docs[i as usize].lang != self.docs[j as usize].lang {
+                            *shared.entry((i, j)).or_insert(0) += 1;
+                        }
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for (&(i, j), &n) in &shared {
+                if n < 3 {
+                    continue;
+                }
+                if let Some(p) = self.score_translation(i as usize, j as usize) {
+                    out.push(p);
+                }
+            }
+            out
+        }
+
+        fn score_translation(&self, i: usize, j: usize) -> Option<Pair> {
+            let (da, db) = (&self.docs[i], &self.docs[j]);
+            let sa: Vec<u32> = da
+                .anchors
+                .iter()
+                .copied()
+                .filter(|&a| self.anchor_valid(a))
+                .collect();
+            let sb: Vec<u32> = db
+                .anchors
+                .iter()
+                .copied()
+                .filter(|&a| self.anchor_valid(a))
+                .collect();
+            let (ba, bb) = (crossling::bag(&sa), crossling::bag(&sb));
+            let (mut num, mut den) = (0.0, 0.0);
+            let (mut x, mut y) = (0, 0);
+            let mut common: BTreeSet<u32> = BTreeSet::new();
+            while x < ba.len() || y < bb.len() {
+                let (ka, kb) = (ba.get(x).map(|p| p.0), bb.get(y).map(|p| p.0));
+                match (ka, kb) {
+                    (Some(a), Some(b)) if a == b => {
+                        let w = self.anchor_weight(a);
+                        num += w * ba[x].1.min(bb[y].1) as f64;
+                        den += w * ba[x].1.max(bb[y].1) as f64;
+                        common.insert(a);
+                        x += 1;
+                        y += 1;
+                    }
+                    (Some(a), Some(b)) if a < b => {
+                        den += self.anchor_weight(a) * ba[x].1 as f64;
+                        x += 1;
+                    }
+                    (Some(a), None) => {
+                        den += self.anchor_weight(a) * ba[x].1 as f64;
+                        x += 1;
+                    }
+                    (_, Some(b)) => {
+                        den += self.anchor_weight(b) * bb[y].1 as f64;
+                        y += 1;
+                    }
+                    (None, None) => break,
+                }
+            }
+            if common.len() < 3 || den == 0.0 {
+                return None;
+            }
+            let wj = num / den;
+            let fa: Vec<u32> = sa.iter().copied().filter(|a| common.contains(a)).collect();
+            let fb: Vec<u32> = sb.iter().copied().filter(|a| common.contains(a)).collect();
+            let order = crossling::lcs(&fa, &fb) as f64 / fa.len().max(fb.len()).max(1) as f64;
+            let lr = da.chars.min(db.chars) as f64 / da.chars.max(db.chars).max(1) as f64;
+            let score = 0.5 * wj + 0.3 * order + 0.2 * lr;
+            if score < self.opts.translation_threshold {
+                return None;
+            }
+            let mut evidence = Vec::new();
+            let mut seen = BTreeSet::new();
+            let mut by_kind: BTreeMap<crossling::AnchorKind, Vec<&str>> = BTreeMap::new();
+            for &a in &fa {
+                if seen.insert(a) {
+                    let info = &self.anchors[a as usize];
+                    let shown = info
+                        .key
+                        .split_once(':')
+                        .map(|(_, v)| v)
+                        .unwrap_or(&info.key);
+                    by_kind.entry(info.kind).or_default().push(shown);
+                }
+            }
+            for (kind, vals) in by_kind {
+                let what = match kind {
+                    crossling::AnchorKind::Num => "shared numbers",
+                    crossling::AnchorKind::Url => "shared urls",
+                    crossling::AnchorKind::Name => "shared names",
+                };
+                evidence.push(format!("{what}: {}", vals.join(", ")));
+            }
+            evidence.push(format!("weighted Jaccard of anchors {wj:.3}"));
+            evidence.push(format!("anchor order agreement (LCS) {order:.3}"));
+            evidence.push(format!("length ratio {lr:.3}"));
+            Some(Pair {
+                a: da.id.clone(),
+                b: db.id.clone(),
+                a_path: da.path.clone(),
+                b_path: db.path.clone(),
+                a_line: da.line,
+                b_line: db.line,
+                langs: [da.lang, db.lang],
+                kind: PairKind::Translation,
+                score: round(score),
+                evidence,
+            })
+        }
+
+        pub(in crate::themes) fn near_duplicates(&self) -> Vec<Pair> {
+            let mut buckets: BTreeMap<(Lang, usize, u64), Vec<u32>> = BTreeMap::new();
+            for (i, d) in self.docs.iter().enumerate() {
+                if let Some(sig) = &d.minhash {
+                    for (b, key) in pairs::bands(sig) {
+                        buckets.entry((d.lang, b, key)).or_default().push(i as u32);
+                    }
+                }
+            }
+            let mut cands: BTreeSet<(u32, u32)> = BTreeSet::new();
+            for docs in buckets.values() {
+                for (x, &i) in docs.iter().take(MAX_BUCKET).enumerate() {
+                    for &j in docs.iter().take(MAX_BUCKET).skip(x + 1) {
+                        cands.insert((i, j));
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            for (i, j) in cands {
+                let (da, db) = (&self.docs[i as usize], &self.docs[j as usize]);
+                let est = pairs::estimate(da.minhash.as_ref().unwrap(), db.minhash.as_ref().unwrap());
+                if est >= self.opts.dup_threshold {
+                    out.push(Pair {
+                        a: da.id.clone(),
+                        b: db.id.clone(),
+                        a_path: da.path.clone(),
+                        b_path: db.path.clone(),
+                        a_line: da.line,
+                        b_line: db.line,
+                        langs: [da.lang, db.lang],
+                        kind: PairKind::NearDuplicate,
+                        score: round(est),
+                        evidence: vec![format!(
+                            "estimated Jaccard of analyzer-term {}-shingles {est:.3} (MinHash, {} hashes)",
+                            pairs::SHINGLE,
+                            pairs::NUM_HASHES
+                        )],
+                    });
+                }
+            }
+            out
+        }
+    }
+}
