@@ -16,7 +16,10 @@ pub mod eval;
 mod evidence;
 mod model;
 mod ngrams;
+mod params;
 mod profiles;
+mod script;
+mod tables;
 
 use model::{char_script, Model, Script};
 
