@@ -34,6 +34,12 @@ pub enum Error {
     /// Another process holds the index's write lock.
     #[error("{0}: index is locked by another korpus process (lock file {1})")]
     Locked(PathBuf, String),
+    /// The index folder (or a file in it) cannot be written.
+    #[error("{0}: no write permission on the index folder (reading it works; to index, pass a folder you can write with --index DIR)")]
+    ReadOnly(PathBuf),
+    /// The index is damaged (a corrupt or truncated file).
+    #[error("{0}: the index is damaged ({1}); run `korpus check`, and `korpus index --force` to rebuild it")]
+    Damaged(PathBuf, String),
     /// A query that could not be parsed.
     #[error("invalid query: {0}")]
     Query(String),
@@ -48,7 +54,44 @@ pub enum Error {
     Invalid(String),
 }
 
+/// What a tantivy error says is damaged, if it says so.
+pub fn tantivy_damage(e: &tantivy::TantivyError) -> Option<String> {
+    use tantivy::TantivyError as T;
+    match e {
+        T::DataCorruption(_) => {
+            let s = e.to_string();
+            // "Data corruption (in file `"meta.json"`): …"
+            Some(match s.split_once("(in file `\"").and_then(|(_, r)| r.split_once("\"`")) {
+                Some((file, _)) => format!("{file} is corrupt"),
+                None => "a corrupt file".to_string(),
+            })
+        }
+        T::IoError(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            Some(format!("a stored block cannot be read: {io}"))
+        }
+        T::OpenReadError(tantivy::directory::error::OpenReadError::FileDoesNotExist(p)) => {
+            Some(format!("{} is missing", p.display()))
+        }
+        _ => None,
+    }
+}
+
 impl Error {
+    /// If this error says the index is damaged (a corrupt file, a block
+    /// that does not decompress), what is damaged, in a few words.
+    pub fn damage(&self) -> Option<String> {
+        match self {
+            Error::Damaged(_, what) => Some(what.clone()),
+            Error::Tantivy(e) => tantivy_damage(e),
+            _ => None,
+        }
+    }
+
     /// Wrap an I/O error with its path.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

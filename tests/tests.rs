@@ -12,3 +12,5 @@ mod robust;
 mod feedback;
 // Records of JSONL/CSV/TSV files: path:line names, kwic positions, entities, duplicates.
 mod records;
+// Faults: repeated ids, huge arguments, read-only and damaged indexes, races.
+mod faults;

@@ -23,7 +23,13 @@ pub fn problems(dir: &std::path::Path) -> (Vec<String>, Option<u64>) {
     let mut p = Vec::new();
     let index = match KorpusIndex::open(dir) {
         Ok(i) => i,
-        Err(e) => return (vec![format!("cannot open: {e}")], None),
+        Err(e) => {
+            let why = match e.damage() {
+                Some(what) => format!("{what} (rebuild with `korpus index --force`)"),
+                None => e.to_string(),
+            };
+            return (vec![format!("cannot open: {why}")], None);
+        }
     };
     match index.tantivy().validate_checksum() {
         Ok(bad) => {

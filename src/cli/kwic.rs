@@ -22,9 +22,9 @@ Examples:\n  korpus kwic Kunden\n  korpus kwic مشتری --width 30 --json\n  k
 pub struct KwicArgs {
     /// The word: every inflected form with the same analyzer term matches.
     term: String,
-    /// Characters of context on each side.
-    #[arg(long, default_value_t = 40)]
-    width: usize,
+    /// Characters of context on each side (1 to 10000).
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    width: u64,
     /// Only documents in this language.
     #[arg(long, value_parser = parse_lang)]
     lang: Option<Lang>,
@@ -68,7 +68,7 @@ pub fn run(g: &Global, a: KwicArgs) -> anyhow::Result<u8> {
             let mut starts = std::collections::HashSet::new();
             for l in langs {
                 if let Some(t) = Analyzer::get(l).analyze(&a.term).into_iter().next() {
-                    for line in kwic_lines(d, &t.term, a.width) {
+                    for line in kwic_lines(d, &t.term, a.width as usize) {
                         if starts.insert(line.start) {
                             lines.push(line);
                         }

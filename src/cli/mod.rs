@@ -71,20 +71,36 @@ pub struct Global {
     json: bool,
     /// Threads that do the work (reading, detection, analysis, indexing,
     /// statistics): korpus keeps about this many cores busy (default: all
-    /// cores).
-    #[arg(long, short = 'j', global = true)]
-    jobs: Option<usize>,
+    /// cores; at most 4 × the cores, more is lowered with a warning).
+    #[arg(long, short = 'j', global = true, value_parser = parse_jobs)]
+    jobs: Option<u64>,
 }
+
+/// Threads per core `--jobs` may ask for: more only costs memory (a segment
+/// writer and a memo per thread) and time.
+const MAX_JOBS_PER_CORE: usize = 4;
 
 impl Global {
     fn jobs(&self) -> usize {
-        self.jobs
-            .unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(1)
-            })
-            .max(1)
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        match self.jobs {
+            None => cores,
+            Some(j) => (j.min(usize::MAX as u64) as usize).min(cores * MAX_JOBS_PER_CORE),
+        }
+    }
+
+    /// Warn once if `--jobs` asks for more threads than [`Global::jobs`] gives.
+    fn warn_jobs(&self) {
+        if let Some(j) = self.jobs {
+            let n = self.jobs();
+            if j as u128 > n as u128 {
+                eprintln!(
+                    "korpus: warning: --jobs {j} lowered to {n} ({MAX_JOBS_PER_CORE} per core on this machine)"
+                );
+            }
+        }
     }
 }
 
@@ -112,6 +128,17 @@ enum Command {
     Eval(eval::EvalArgs),
 }
 
+/// Parse a `--jobs` value: a whole number from 1 (larger than the machine
+/// can use is lowered later, with a warning).
+fn parse_jobs(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Ok(u64::MAX),
+        Err(_) => Err(format!("{s:?} is not a whole number")),
+    }
+}
+
 /// Parse a `--lang` value.
 fn parse_lang(s: &str) -> Result<Lang, String> {
     s.parse::<Lang>().map_err(|e| e.to_string())
@@ -127,13 +154,23 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let index = cli.global.index.clone();
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             if output::is_broken_pipe(&e) {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("korpus: error: {e:#}");
+            let damage = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<crate::Error>().and_then(|k| k.damage()));
+            match damage {
+                Some(what) => eprintln!(
+                    "korpus: error: {}: the index is damaged ({what}); run `korpus check`, and `korpus index --force` to rebuild it",
+                    index.display()
+                ),
+                None => eprintln!("korpus: error: {e:#}"),
+            }
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -141,6 +178,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     let g = &cli.global;
+    g.warn_jobs();
     match cli.command {
         Command::Index(a) => index::run(g, a),
         Command::Search(a) => search::run(g, a),

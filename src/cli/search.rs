@@ -23,7 +23,7 @@ pub struct SearchArgs {
     /// Only documents in this language.
     #[arg(long, value_parser = parse_lang)]
     lang: Option<Lang>,
-    /// Number of hits.
+    /// Number of hits (0: all).
     #[arg(long, short = 'n', default_value_t = 10)]
     limit: usize,
     /// Skip this many hits (paging).
@@ -53,6 +53,9 @@ pub fn run(g: &Global, a: SearchArgs) -> anyhow::Result<u8> {
     } else {
         let tty = output::stdout_is_tty();
         writeln!(out, "{} matching documents", res.total)?;
+        if res.hits.is_empty() && res.total > 0 {
+            writeln!(out, "(none from --offset {}: there are {})", a.offset, res.total)?;
+        }
         for h in &res.hits {
             writeln!(
                 out,
@@ -66,7 +69,8 @@ pub fn run(g: &Global, a: SearchArgs) -> anyhow::Result<u8> {
         }
     }
     out.flush()?;
-    Ok(if res.hits.is_empty() {
+    // Exit 1 means no document matched (as grep), not an offset past them.
+    Ok(if res.total == 0 {
         EXIT_NOTHING
     } else {
         EXIT_OK

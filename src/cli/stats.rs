@@ -62,6 +62,14 @@ impl Common {
 }
 
 /// `--include url,emoji` → words plus those kinds.
+/// A share: a number from 0 to 1.
+fn parse_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a number from 0 to 1")),
+    }
+}
+
 pub fn parse_include(s: &str) -> Result<Kinds, String> {
     Kinds::parse_include(s)
 }
@@ -116,8 +124,8 @@ enum StatsWhat {
     Colloc {
         /// The word (analyzed like a query, in each language).
         term: String,
-        /// Window: words on each side, within the sentence.
-        #[arg(long, default_value_t = 5)]
+        /// Window: words on each side, within the sentence (1 to 50).
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=50))]
         span: u32,
         /// logdice, mi, mi3, t or g2.
         #[arg(long, default_value = "logdice")]
@@ -134,8 +142,8 @@ enum StatsWhat {
     },
     /// Near-duplicate documents (same text under another path, or only boilerplate changed).
     Dups {
-        /// Minimum Jaccard similarity of word 5-shingles.
-        #[arg(long, default_value_t = 0.8)]
+        /// Minimum Jaccard similarity of word 5-shingles (0 to 1).
+        #[arg(long, default_value_t = 0.8, value_parser = parse_share)]
         threshold: f64,
     },
 }

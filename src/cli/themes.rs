@@ -23,9 +23,10 @@ pub struct ThemesArgs {
     /// List near-duplicate documents and probable translations instead of themes.
     #[arg(long)]
     pairs: bool,
-    /// Themes per language (default: chosen from the data).
-    #[arg(long)]
-    k: Option<usize>,
+    /// Themes per language, 1 to 200 (default: chosen from the data; never
+    /// more than the language has documents or passages).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=200))]
+    k: Option<u64>,
     /// Seed of every random choice (results are identical for the same seed).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -49,7 +50,7 @@ pub fn run(g: &Global, a: ThemesArgs) -> anyhow::Result<u8> {
     let index = KorpusIndex::open(&g.index)?;
     let mut opts = ThemeOptions {
         lang: a.lang,
-        k: a.k,
+        k: a.k.map(|k| k as usize),
         seed: a.seed,
         ..ThemeOptions::default()
     };

@@ -9,6 +9,7 @@
 //! finds Russian `клиентами`. Full text is stored once, in `text`.
 
 pub mod boilerplate;
+pub mod dir;
 mod lanes;
 pub mod merge;
 pub mod search;
@@ -196,7 +197,9 @@ impl KorpusIndex {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|e| match e {
+        let index = dir::KorpusDirectory::open(dir)
+            .and_then(Index::open)
+            .map_err(|e| match e {
             tantivy::TantivyError::IncompatibleIndex(_) | tantivy::TantivyError::SchemaError(_) => {
                 Error::IncompatibleIndex {
                     path: dir.to_path_buf(),
@@ -258,7 +261,11 @@ impl KorpusIndex {
         let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
         state::write_atomic(&dir.join(KORPUS_META), json.as_bytes())?;
         let (schema, fields) = build_schema();
-        let index = Index::create_in_dir(dir, schema)?;
+        let index = Index::create(
+            dir::KorpusDirectory::open(dir)?,
+            schema,
+            tantivy::IndexSettings::default(),
+        )?;
         drop(lock);
         register_analyzers(&index);
         Ok(KorpusIndex {
@@ -320,7 +327,13 @@ impl KorpusIndex {
             .truncate(false)
             .write(true)
             .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
+            .map_err(|e| {
+                if dir::is_read_only(&e) {
+                    Error::ReadOnly(dir.to_path_buf())
+                } else {
+                    Error::io(&lock_path, e)
+                }
+            })?;
         use fs2::FileExt;
         if lock.try_lock_exclusive().is_err() {
             return Err(Error::Locked(dir.to_path_buf(), WRITER_LOCK.into()));
@@ -328,15 +341,14 @@ impl KorpusIndex {
         Ok(lock)
     }
 
-    /// For `korpus index --force`: open the index at `dir` if it is
-    /// compatible (the caller then deletes every document in its first
-    /// commit), or, if it is a korpus index of another version, delete its
-    /// files under the writer lock and create an empty one. A folder that
-    /// is not a korpus index is refused as in [`KorpusIndex::open_or_create`].
+    /// For `korpus index --force`: an empty index at `dir`. A korpus index
+    /// there (whatever its version or state: `--force` must rebuild a
+    /// damaged one too) has its files deleted under the writer lock first;
+    /// a folder that is not a korpus index is refused as in
+    /// [`KorpusIndex::open_or_create`].
     pub fn open_or_recreate(dir: &Path) -> Result<Self> {
-        match Self::open_or_create(dir) {
-            Err(Error::IncompatibleIndex { .. }) => {}
-            other => return other,
+        if !dir.join(KORPUS_META).is_file() {
+            return Self::open_or_create(dir);
         }
         let lock = Self::lock_writer(dir)?;
         for e in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {

@@ -110,7 +110,14 @@ fn ranked<K: Ord>(
     limit: usize,
     key: impl Fn(DocAddress) -> Result<K>,
 ) -> Result<(Vec<(f32, DocAddress)>, usize)> {
-    let want = offset + limit;
+    // Never more than the index holds: a huge `--limit` or `--offset` must
+    // not size a heap (tantivy allocates `limit` slots up front).
+    let live = searcher.num_docs() as usize;
+    let want = offset.saturating_add(limit).min(live);
+    if want == 0 || offset >= live {
+        let total = searcher.search(q, &tantivy::collector::Count)?;
+        return Ok((Vec::new(), total));
+    }
     let mut fetch = want + 1;
     let (mut top, total) = loop {
         let (top, total) = searcher.search(
@@ -479,7 +486,9 @@ impl KorpusIndex {
     pub fn search(&self, query: &str, opts: &SearchOptions) -> Result<SearchResults> {
         let q = self.parse_query_with(query, opts.lang, opts.lenient)?;
         let searcher = self.search_searcher()?;
-        let (top, total) = ranked(&searcher, &*q, opts.offset, opts.limit.max(1), |addr| {
+        // 0 = every hit, as in `stats` and `kwic`.
+        let limit = if opts.limit == 0 { usize::MAX } else { opts.limit };
+        let (top, total) = ranked(&searcher, &*q, opts.offset, limit, |addr| {
             let d: TantivyDocument = searcher.doc(addr)?;
             let f = self.fields();
             let s = |field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
@@ -495,7 +504,7 @@ impl KorpusIndex {
             let (snippet, highlights) =
                 self.snippet(&searcher, &*q, &doc, &mut generators, opts.snippet_chars)?;
             hits.push(Hit {
-                rank: opts.offset + i + 1,
+                rank: opts.offset.saturating_add(i + 1),
                 score,
                 id: doc.id,
                 path: doc.path,

@@ -99,6 +99,11 @@ pub fn open_writer(index: &KorpusIndex) -> Result<IndexWriter> {
         .tantivy()
         .writer_with_num_threads(1, super::lanes::MIN_HEAP_BYTES)
         .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::IoError(io), _)
+                if super::dir::is_read_only(&io) =>
+            {
+                Error::ReadOnly(index.dir().to_path_buf())
+            }
             tantivy::TantivyError::LockFailure(_, _) => {
                 Error::Locked(index.dir().to_path_buf(), super::WRITER_LOCK.into())
             }

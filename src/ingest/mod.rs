@@ -74,6 +74,10 @@ pub struct FileReport {
     /// Invalid byte sequences replaced with U+FFFD while decoding.
     #[serde(skip_serializing_if = "is_zero")]
     pub replaced: usize,
+    /// What the reader noticed and worked around (a declared charset that
+    /// does not fit the bytes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -135,6 +139,28 @@ impl Format {
             _ => None,
         }
     }
+}
+
+/// The name of a file in the index (`path` field, state, manifest): its
+/// path as text, losslessly. A path that is valid UTF-8 without a backslash
+/// is itself; in any other, a backslash is written `\\` and a byte that is
+/// not UTF-8 `\xHH`, so two files never share a name (`n\xff.txt` and
+/// `n\xfe.txt` stay two files), as they would with a lossy conversion.
+pub fn path_name(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    if let Some(s) = path.to_str() {
+        if !s.contains('\\') {
+            return s.to_string();
+        }
+    }
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Every given path exists ([`Error::MissingPath`] for the first that does
@@ -209,11 +235,12 @@ pub fn content_id(text: &str) -> String {
 
 fn skip_report(path: &Path, reason: impl Into<String>) -> FileReport {
     FileReport {
-        path: path.display().to_string(),
+        path: path_name(path),
         documents: 0,
         encoding: None,
         skipped: Some(one_line(reason.into())),
         replaced: 0,
+        warnings: Vec::new(),
     }
 }
 
@@ -286,21 +313,34 @@ pub fn read_file_inspect(
     }
     drop(file);
     inspect(&bytes);
+    let spath = path_name(path);
     let mut forced = opts.encoding;
+    let mut warnings = Vec::new();
     if format == Format::Html && forced.is_none() && std::str::from_utf8(&bytes).is_err() {
-        forced = html::declared_charset(&bytes);
+        // A page's declared charset is used only if its bytes are valid in
+        // it: pages saved in another encoding than they declare are common,
+        // and decoding them as declared turns every letter into U+FFFD.
+        match html::declared_charset(&bytes) {
+            Some(enc) if enc.decode_without_bom_handling_and_without_replacement(&bytes).is_some() => {
+                forced = Some(enc)
+            }
+            Some(enc) => warnings.push(format!(
+                "{spath}: declares charset {} but its bytes are not valid in it: encoding detected",
+                enc.name()
+            )),
+            None => {}
+        }
     }
     let decoded = match decode::decode(&bytes, forced) {
         Ok(d) => d,
         Err(reason) => return skip_report(path, reason.to_string()),
     };
     drop(bytes);
-    let spath = path.display().to_string();
     let (docs, problem) = match format {
         Format::Text => (vec![text_document(&spath, decoded.text)], None),
         Format::Jsonl => jsonl_documents(&spath, &decoded.text),
-        Format::Csv => csv_documents(&spath, &decoded.text, &opts.text_column, b','),
-        Format::Tsv => csv_documents(&spath, &decoded.text, &opts.text_column, b'\t'),
+        Format::Csv => csv_documents(&spath, &decoded.text, &opts.text_column, b',', &mut warnings),
+        Format::Tsv => csv_documents(&spath, &decoded.text, &opts.text_column, b'\t', &mut warnings),
         Format::Html => html_documents(&spath, &decoded.text),
     };
     let mut report = FileReport {
@@ -309,6 +349,7 @@ pub fn read_file_inspect(
         encoding: Some(decoded.encoding.to_string()),
         skipped: problem.map(one_line),
         replaced: decoded.replaced,
+        warnings,
     };
     if docs.is_empty() && report.skipped.is_none() {
         report.skipped = Some("no documents in file".into());
@@ -365,7 +406,7 @@ fn stream_file(
         Ok(d) => d,
         Err(reason) => return skip_report(path, reason.to_string()),
     };
-    let spath = path.display().to_string();
+    let spath = path_name(path);
     let mut decoder = det.encoding.new_decoder_without_bom_handling();
     let mut splitter = Splitter::new(&spath, format, opts.chunk_bytes.max(16));
     let mut replaced = 0usize;
@@ -412,6 +453,7 @@ fn stream_file(
         encoding: Some(det.encoding.name().to_string()),
         skipped: summarize_bad(bad).map(one_line),
         replaced,
+        warnings: Vec::new(),
     };
     if emitted == 0 && report.skipped.is_none() {
         report.skipped = Some(
@@ -452,6 +494,10 @@ struct Splitter<'a> {
     col: u64,
     parts: usize,
     saw_text: bool,
+    /// A JSONL record longer than `max` being skipped: its line and the
+    /// bytes seen so far. It cannot be held, and cutting it would turn one
+    /// record into fragments that each fail to parse.
+    oversized: Option<(u64, usize)>,
 }
 
 impl<'a> Splitter<'a> {
@@ -465,12 +511,40 @@ impl<'a> Splitter<'a> {
             col: 1,
             parts: 0,
             saw_text: false,
+            oversized: None,
         }
     }
 
     fn push(&mut self, s: &str, emit: &mut dyn FnMut(Document), bad: &mut Vec<String>) {
         self.pending.push_str(s);
-        while self.pending.len() >= self.max {
+        loop {
+            if let Some((line, seen)) = self.oversized {
+                match self.pending.find('\n') {
+                    Some(i) => {
+                        self.pending.drain(..=i);
+                        self.skip_oversized(line, seen + i, bad);
+                    }
+                    None => {
+                        self.oversized = Some((line, seen + self.pending.len()));
+                        self.pending.clear();
+                        return;
+                    }
+                }
+            }
+            if self.pending.len() < self.max {
+                break;
+            }
+            if self.format == Format::Jsonl {
+                let mut end = self.max;
+                while !self.pending.is_char_boundary(end) {
+                    end -= 1;
+                }
+                if !self.pending[..end].contains('\n') {
+                    self.saw_text = true;
+                    self.oversized = Some((self.line, 0));
+                    continue;
+                }
+            }
             let at = cut_point(&self.pending, self.max, self.format == Format::Jsonl);
             let rest = self.pending.split_off(at);
             let part = std::mem::replace(&mut self.pending, rest);
@@ -478,7 +552,24 @@ impl<'a> Splitter<'a> {
         }
     }
 
+    /// Count the oversized record that started on `line` as skipped.
+    fn skip_oversized(&mut self, line: u64, bytes: usize, bad: &mut Vec<String>) {
+        bad.push(format!(
+            "line {line}: a record of {:.1} MB, more than the {:.1} MB a record may have",
+            bytes as f64 / 1e6,
+            self.max as f64 / 1e6
+        ));
+        self.oversized = None;
+        self.line += 1;
+        self.col = 1;
+    }
+
     fn finish(&mut self, emit: &mut dyn FnMut(Document), bad: &mut Vec<String>) {
+        if let Some((line, seen)) = self.oversized {
+            let n = seen + self.pending.len();
+            self.pending.clear();
+            self.skip_oversized(line, n, bad);
+        }
         let part = std::mem::take(&mut self.pending);
         self.emit_part(part, emit, bad);
     }
@@ -747,6 +838,7 @@ fn csv_documents(
     text: &str,
     column: &str,
     delimiter: u8,
+    warnings: &mut Vec<String>,
 ) -> (Vec<Document>, Option<String>) {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -773,6 +865,14 @@ fn csv_documents(
             Ok(true) => {
                 let (from, to) = (start.byte() as usize, rdr.position().byte() as usize);
                 let raw = text.get(from..to).unwrap_or("");
+                // A quote that is never closed makes the rest of the file
+                // one field: say so rather than index it silently.
+                let lines = rdr.position().line() - row;
+                if to >= text.trim_end().len() && lines > 2 && raw.matches('"').count() % 2 == 1 {
+                    warnings.push(format!(
+                        "{path}:{row}: a quote opened here is never closed, so the record runs to the end of the file ({lines} lines)"
+                    ));
+                }
                 let value = rec.get(col).unwrap_or("");
                 let mapped = source::csv_field(raw, 0, delimiter, col)
                     .filter(|m| m.text == value)

@@ -24,7 +24,7 @@ fn jsonl_keeps_metadata_and_reports_bad_lines() {
 
 #[test]
 fn csv_uses_text_column() {
-    let (docs, bad) = csv_documents("f.csv", "id,text,rating\n7,Sehr gut,5\n", "text", b',');
+    let (docs, bad) = csv_documents("f.csv", "id,text,rating\n7,Sehr gut,5\n", "text", b',', &mut Vec::new());
     assert!(bad.is_none());
     assert_eq!(docs[0].id, "7");
     assert_eq!(docs[0].meta["rating"], "5");

@@ -25,7 +25,8 @@ pub(super) struct Planned {
     /// One per discovered file, in the same order.
     pub plans: Vec<Plan>,
     /// Paths whose committed documents are to be replaced (files read
-    /// again) or deleted (gone files, with `prune`).
+    /// again, files now found under another spelling of their path) or
+    /// deleted (gone files, with `prune`).
     pub replaced: HashSet<String>,
     /// Files indexed before under the given roots that are gone now.
     pub gone: Vec<String>,
@@ -69,10 +70,33 @@ pub(super) fn plan(
         .filter(|(_, pl)| matches!(pl, Plan::Read(..)))
         .map(|(p, _)| key(p))
         .collect();
-    let gone: Vec<String> = state
+    let stale: Vec<&String> = state
         .files
         .keys()
         .filter(|k| !discovered.contains(*k))
+        .collect();
+    // The same file by another spelling of its path (`corpus/a.txt` indexed
+    // before, `/home/me/corpus/a.txt` now): its documents are replaced, so
+    // one file never has two sets of documents.
+    let respelled: HashSet<&String> = if stale.is_empty() {
+        HashSet::new()
+    } else {
+        let canonical: HashSet<PathBuf> = pool.install(|| {
+            files
+                .par_iter()
+                .filter_map(|p| std::fs::canonicalize(p).ok())
+                .collect()
+        });
+        stale
+            .iter()
+            .copied()
+            .filter(|k| std::fs::canonicalize(k).is_ok_and(|c| canonical.contains(&c)))
+            .collect()
+    };
+    replaced.extend(respelled.iter().map(|k| (*k).clone()));
+    let gone: Vec<String> = stale
+        .into_iter()
+        .filter(|k| !respelled.contains(k))
         .filter(|k| roots.iter().any(|root| Path::new(k).starts_with(root)))
         .cloned()
         .collect();
@@ -117,5 +141,5 @@ pub(super) fn hash_file(path: &Path) -> String {
 
 /// The key of a file in the state, the manifest and the `path` field.
 pub(super) fn key(p: &Path) -> String {
-    p.display().to_string()
+    crate::ingest::path_name(p)
 }

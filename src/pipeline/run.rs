@@ -162,6 +162,7 @@ impl Run<'_> {
 
     fn finish_file(&mut self, mut report: FileReport, mut st: FileState, tally: Tally) {
         let Tally { kept, mut notes } = tally;
+        notes.warnings.splice(0..0, std::mem::take(&mut report.warnings));
         if kept == 0 {
             if let Some(first) = notes.duplicate_of.take() {
                 // Every record is elsewhere: the file is a duplicate.
