@@ -92,6 +92,27 @@ impl Error {
         }
     }
 
+    /// Whether this error is a full disk (or quota): tantivy reports some as
+    /// I/O errors and some only in the text of an internal error, so both
+    /// are looked at.
+    pub fn is_disk_full(&self) -> bool {
+        let kind_full = |k: std::io::ErrorKind| {
+            matches!(
+                k,
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        };
+        match self {
+            Error::Io { source, .. } if kind_full(source.kind()) => true,
+            Error::Tantivy(tantivy::TantivyError::IoError(io)) if kind_full(io.kind()) => true,
+            Error::Tantivy(e) => {
+                let s = e.to_string();
+                s.contains("(os error 28)") || s.contains("(os error 122)")
+            }
+            _ => false,
+        }
+    }
+
     /// Wrap an I/O error with its path.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -350,3 +350,78 @@ fn an_oversized_jsonl_record_is_one_record_skipped_for_its_size() {
     let why = report.skipped.unwrap_or_default();
     assert!(why.starts_with("1 record skipped") && why.contains("line 2: a record of 0.0"), "{why}");
 }
+
+/// Text of `n` pseudo-random words (letters that compress badly, so an
+/// index of it is about as large as the text).
+fn noise(seed: u64, n: usize) -> String {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut s = String::with_capacity(n * 8);
+    for _ in 0..n {
+        let len = 3 + (x % 8) as usize;
+        for _ in 0..len {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            s.push((b'a' + (x % 26) as u8) as char);
+        }
+        s.push(' ');
+    }
+    s
+}
+
+/// A full disk (a 6 MB tmpfs; the test runs as root, as CI does, and fails
+/// if it cannot mount one): one clear error, exit 2, no panic, the last
+/// commit intact, and the next run removes the orphan files of the failed
+/// one before it writes, so it has their room.
+#[test]
+fn full_disk_is_one_clear_error_and_the_next_run_cleans_up() {
+    assert_eq!(unsafe { libc::geteuid() }, 0, "this test mounts a tmpfs: run it as root");
+    let t = TestDir::new();
+    let mnt = t.path().join("mnt");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let o = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=6m", "tmpfs"])
+        .arg(&mnt)
+        .output()
+        .expect("run mount");
+    assert!(o.status.success(), "cannot mount a tmpfs: {}", stderr(&o));
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _guard = Unmount(mnt.clone());
+    let idx = mnt.join("idx");
+    let small = t.path().join("small");
+    let big = t.path().join("big");
+    for i in 0..3 {
+        t.write(&format!("small/{i}.txt"), format!("Der Kunde {i} wartet auf die Lieferung."));
+    }
+    for i in 0..120 {
+        t.write(&format!("big/{i:03}.txt"), noise(i, 10_000));
+    }
+    let korpus = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_korpus"));
+        c.arg("--index").arg(&idx).args(args);
+        run(c)
+    };
+    let o = korpus(&["index", small.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for round in 0..3 {
+        let o = korpus(&["index", big.to_str().unwrap(), "--commit-every", "40", "-j", "2"]);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "round {round}: {e}");
+        assert!(!e.contains("panicked"), "round {round}: {e}");
+        assert!(e.contains("no space left on the device") && e.lines().count() == 1, "round {round}: {e}");
+        let o = korpus(&["check"]);
+        assert_eq!(o.status.code(), Some(0), "round {round}: {}", stdout(&o));
+    }
+    // The small files alone fit again once the orphans are gone.
+    let o = korpus(&["index", small.to_str().unwrap(), "--prune"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = korpus(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let used: u64 = walk(&idx).iter().filter_map(|p| std::fs::metadata(p).ok()).filter(|m| m.is_file()).map(|m| m.len()).sum();
+    assert!(used < 2 << 20, "orphans left: {used} bytes");
+}

@@ -164,7 +164,14 @@ pub fn main() -> ExitCode {
             let damage = e
                 .chain()
                 .find_map(|c| c.downcast_ref::<crate::Error>().and_then(|k| k.damage()));
+            let full = e
+                .chain()
+                .any(|c| c.downcast_ref::<crate::Error>().is_some_and(|k| k.is_disk_full()));
             match damage {
+                _ if full => eprintln!(
+                    "korpus: error: {}: no space left on the device; the index stays at its last commit: free space and run `korpus index` again",
+                    index.display()
+                ),
                 Some(what) => eprintln!(
                     "korpus: error: {}: the index is damaged ({what}); run `korpus check`, and `korpus index --force` to rebuild it",
                     index.display()

@@ -86,10 +86,17 @@ impl Lanes {
                 })
             }
         };
-        lane.writer.add_document(AddOperation {
+        if let Err(e) = lane.writer.add_document(AddOperation {
             opstamp: lane.opstamp,
             document: doc,
-        })?;
+        }) {
+            // A document that failed half-way (a full disk while the store
+            // wrote a block) leaves the segment writer inconsistent: adding
+            // to it again would panic. The lane is dropped; its files are
+            // orphans that the next run's garbage collection removes.
+            slot.take();
+            return Err(e.into());
+        }
         lane.opstamp += 1;
         if lane.writer.mem_usage() + MARGIN_BYTES >= self.budget {
             let lane = slot.take().expect("lane is open");

@@ -114,6 +114,9 @@ pub fn index_paths(
 ) -> Result<IndexSummary> {
     // Take the lock first: a second run fails before doing any work.
     let tantivy_writer = open_writer(index)?;
+    // Files of a run that failed (a full disk, a kill) that no commit
+    // holds: deleted before anything is written, so a rerun has their room.
+    tantivy_writer.garbage_collect_files().wait()?;
     let (files, discover_reports) = ingest::discover(paths)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
