@@ -46,12 +46,19 @@ pub enum Error {
     /// An unknown language code.
     #[error(transparent)]
     Lang(#[from] crate::lang::UnknownLang),
-    /// An error from tantivy.
+    /// An error from tantivy. Not marked as the source: tantivy's message
+    /// already holds its cause, which would otherwise be printed twice.
     #[error("index error: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
+    Tantivy(tantivy::TantivyError),
     /// Any other invalid argument.
     #[error("{0}")]
     Invalid(String),
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Tantivy(e)
+    }
 }
 
 /// What a tantivy error says is damaged, if it says so.

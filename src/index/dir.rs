@@ -17,9 +17,61 @@ use std::sync::Arc;
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, WatchCallback, WatchHandle,
-    WritePtr, META_LOCK,
+    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, TerminatingWrite,
+    WatchCallback, WatchHandle, WritePtr, META_LOCK,
 };
+
+/// Fault injection for tests, as SQLite's I/O error tests do it: with
+/// `KORPUS_FAULT_AFTER=N` in the environment, the Nth write operation on an
+/// index folder (opening a file for writing, a write call, closing, an
+/// atomic write, a delete, a directory sync, and korpus's own state and
+/// manifest writes) fails with an I/O error, once, and says so on stderr.
+/// Without the variable this is one relaxed load per operation.
+static FAULT_AFTER: std::sync::OnceLock<Option<std::sync::atomic::AtomicU64>> =
+    std::sync::OnceLock::new();
+
+/// Count one write operation; the injected fault, if this is the one.
+pub(crate) fn fault_point(what: &str) -> io::Result<()> {
+    use std::sync::atomic::Ordering;
+    let plan = FAULT_AFTER.get_or_init(|| {
+        std::env::var("KORPUS_FAULT_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(std::sync::atomic::AtomicU64::new)
+    });
+    if let Some(left) = plan {
+        if left.fetch_sub(1, Ordering::SeqCst) == 1 {
+            eprintln!("korpus: injected fault at {what}");
+            return Err(io::Error::other(format!("injected fault at {what}")));
+        }
+    }
+    Ok(())
+}
+
+fn fault_injection() -> bool {
+    let _ = fault_point("");
+    FAULT_AFTER.get().is_some_and(|p| p.is_some())
+}
+
+/// A writer whose every operation is a [`fault_point`].
+struct Faulty(Box<dyn TerminatingWrite + Send + Sync>);
+
+impl io::Write for Faulty {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        fault_point("write")?;
+        self.0.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl TerminatingWrite for Faulty {
+    fn terminate_ref(&mut self, token: AntiCallToken) -> io::Result<()> {
+        fault_point("close")?;
+        self.0.terminate_ref(token)
+    }
+}
 
 /// [`MmapDirectory`] with locks that a read-only folder allows.
 #[derive(Clone, Debug)]
@@ -55,6 +107,10 @@ impl Directory for KorpusDirectory {
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        fault_point("delete").map_err(|e| DeleteError::IoError {
+            io_error: Arc::new(e),
+            filepath: path.to_path_buf(),
+        })?;
         self.inner.delete(path)
     }
 
@@ -63,7 +119,19 @@ impl Directory for KorpusDirectory {
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.inner.open_write(path)
+        let w = self.inner.open_write(path)?;
+        if !fault_injection() {
+            return Ok(w);
+        }
+        fault_point("open for writing").map_err(|e| OpenWriteError::IoError {
+            io_error: Arc::new(e),
+            filepath: path.to_path_buf(),
+        })?;
+        let inner = w.into_inner().map_err(|e| OpenWriteError::IoError {
+            io_error: Arc::new(e.into_error()),
+            filepath: path.to_path_buf(),
+        })?;
+        Ok(io::BufWriter::new(Box::new(Faulty(inner))))
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
@@ -71,10 +139,12 @@ impl Directory for KorpusDirectory {
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        fault_point("atomic write")?;
         self.inner.atomic_write(path, data)
     }
 
     fn sync_directory(&self) -> io::Result<()> {
+        fault_point("sync")?;
         self.inner.sync_directory()
     }
 

@@ -17,10 +17,10 @@
 //! **Deletes.** A segment handed over with `add_segment` gets a delete
 //! cursor that still sees the deletes not yet applied at a commit, whatever
 //! their opstamps: tantivy's own indexing threads compare opstamps, but
-//! `add_segment` cannot. So a run deletes the old documents of the files it
-//! replaces or prunes first, in a commit of its own (which applies them to
-//! the committed segments and moves the queue past them), and issues no
-//! delete after that (`crate::pipeline::index_paths`).
+//! `add_segment` cannot. So a run deletes a file's old documents by `path`
+//! *and not this run's id* (the `run` field every document carries,
+//! [`super::write::Writer::delete_path`]): the deletes cannot hit the
+//! documents of this run, and a file's deletes and adds share a commit.
 
 use std::sync::Mutex;
 

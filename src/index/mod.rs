@@ -33,7 +33,7 @@ use crate::lang::Lang;
 pub use search::{Hit, SearchOptions};
 
 /// Version of the index layout; bump when the schema or analysis changes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 /// File in the index folder holding korpus's own metadata.
 pub const KORPUS_META: &str = "korpus.json";
 /// File in the index folder listing what happened to every input file.
@@ -85,6 +85,10 @@ pub struct Fields {
     pub kind: Field,
     /// The hosts of the document's URLs, lower-cased, without `www.` (raw).
     pub url: Field,
+    /// The indexing run that added the document (raw): a run deletes a
+    /// file's older documents by `path` and not this run, so the deletes
+    /// and the adds of a file can share a commit.
+    pub run: Field,
     /// One analyzed body field per language, in `Lang::ALL` order.
     pub body: Vec<(Lang, Field)>,
 }
@@ -123,6 +127,7 @@ fn build_schema() -> (Schema, Fields) {
     let meta = b.add_json_field("meta", meta_opts);
     let kind = b.add_text_field("kind", STRING);
     let url = b.add_text_field("url", STRING);
+    let run = b.add_text_field("run", STRING);
     let body = Lang::ALL
         .iter()
         .map(|&l| {
@@ -150,6 +155,7 @@ fn build_schema() -> (Schema, Fields) {
             meta,
             kind,
             url,
+            run,
             body,
         },
     )

@@ -120,6 +120,7 @@ pub fn write_atomic_with(
 ) -> Result<()> {
     use std::io::Write;
     let tmp = path.with_extension("json.tmp");
+    super::dir::fault_point("state or manifest write").map_err(|e| Error::io(&tmp, e))?;
     let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
     fill(&mut w)

@@ -129,6 +129,9 @@ pub struct Writer<'a> {
     /// Documents kept but not yet indexed, and their text bytes.
     batch: Vec<IndexDoc>,
     batch_bytes: usize,
+    /// This run's id (the `run` field of its documents): the opstamp of
+    /// the commit it started from, so no earlier run's documents carry it.
+    run: Arc<str>,
 }
 
 impl<'a> Writer<'a> {
@@ -141,7 +144,9 @@ impl<'a> Writer<'a> {
         jobs: usize,
         heap_bytes: usize,
     ) -> Self {
+        let run: Arc<str> = format!("r{}", writer.commit_opstamp()).into();
         Writer {
+            run,
             index,
             writer,
             pool,
@@ -173,16 +178,17 @@ impl<'a> Writer<'a> {
         self.batch_bytes = 0;
         if !batch.is_empty() {
             self.pending.begin();
-            let (lanes, fields, pending) = (
+            let (lanes, fields, pending, run) = (
                 self.lanes.clone(),
                 self.fields.clone(),
                 self.pending.clone(),
+                self.run.clone(),
             );
             self.pool.spawn(move || {
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     batch
                         .into_iter()
-                        .try_for_each(|p| lanes.add(document(&fields, p)))
+                        .try_for_each(|p| lanes.add(document(&fields, &run, p)))
                 }))
                 .unwrap_or_else(|_| Err(Error::Invalid("an indexing task panicked".into())));
                 pending.finish(r);
@@ -210,10 +216,26 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Delete the documents of the file `path` (in the next commit).
-    pub fn delete_path(&mut self, path: &str) {
+    /// Delete the documents of the file `path` that earlier runs added (in
+    /// the next commit). This run's documents of the same path are kept, so
+    /// a file's old documents and its new ones change in the same commit:
+    /// a reader sees one version or the other, never neither.
+    pub fn delete_path(&mut self, path: &str) -> Result<()> {
+        use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+        use tantivy::schema::IndexRecordOption;
         let f = self.index.fields();
-        self.writer.delete_term(Term::from_field_text(f.path, path));
+        let term = |field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, term(f.path, path)),
+            (Occur::MustNot, term(f.run, &self.run)),
+        ]);
+        self.writer.delete_query(Box::new(q))?;
+        Ok(())
     }
 
     /// Commit, with `state` written to its own file first and named in the
@@ -255,8 +277,9 @@ impl<'a> Writer<'a> {
 }
 
 /// The tantivy document of one ready for the index.
-fn document(f: &Fields, p: IndexDoc) -> TantivyDocument {
+fn document(f: &Fields, run: &str, p: IndexDoc) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
+    doc.add_text(f.run, run);
     doc.add_text(f.id, &p.doc.id);
     doc.add_text(f.path, &p.doc.path);
     if let Some(line) = p.doc.line {

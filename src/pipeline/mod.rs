@@ -20,7 +20,8 @@
 //! **Incremental.** Every commit stores the state of every indexed file
 //! ([`crate::index::state`]). A re-run skips files whose size and mtime (or,
 //! if those changed, hash) are unchanged; a new or changed file has its old
-//! documents deleted by `path` term and its new ones added. With `prune`,
+//! documents deleted and its new ones added in the same commit, so a reader
+//! sees one version of it or the other, never neither. With `prune`,
 //! documents of files that were indexed under the given paths but no longer
 //! exist there are deleted.
 //!
@@ -160,22 +161,30 @@ pub fn index_paths(
             })
             .collect(),
     };
-    // The committed documents of every file read again or pruned are
-    // deleted first, in a commit of their own: segments written in this run
-    // are handed to the writer later, and a segment handed over sees every
-    // delete still pending (see `crate::index::lanes`). A run killed after
-    // this commit reads those files again as new ones.
-    let mut forgotten: Vec<String> = run.keeper.replaced.iter().cloned().collect();
+    // The committed documents of a file read again are deleted when its new
+    // documents are added, in the same commit (`Run::read_file`), so readers
+    // see the old version until the new one is there. Those of files that
+    // are gone (pruned) or now found under another spelling are deleted now.
+    let read_now: std::collections::HashSet<String> = files
+        .iter()
+        .zip(&planned.plans)
+        .filter(|(_, p)| matches!(p, plan::Plan::Read(..)))
+        .map(|(f, _)| plan::key(f))
+        .collect();
+    let mut forgotten: Vec<String> = run
+        .keeper
+        .replaced
+        .iter()
+        .filter(|k| !read_now.contains(*k))
+        .cloned()
+        .collect();
     forgotten.sort();
-    let mut deleted = false;
     for k in &forgotten {
-        deleted |= run.forget(k);
-    }
-    if deleted {
-        run.commit(false)?;
+        run.forget(k)?;
     }
 
     let total = files.len();
+    drop(read_now);
     let items: Vec<(&PathBuf, plan::Plan)> = files.iter().zip(planned.plans).collect();
     let mut done = 0;
     let mut stream_scratch = Scratch::default();

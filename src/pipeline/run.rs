@@ -47,21 +47,29 @@ impl Run<'_> {
         }
     }
 
-    /// Delete the committed documents of a file. Returns whether a delete
-    /// was issued.
-    pub fn forget(&mut self, path: &str) -> bool {
+    /// Delete the committed documents of a file (in the next commit).
+    pub fn forget(&mut self, path: &str) -> Result<()> {
         let old = self.state.files.remove(path);
         // Nothing to delete in an index without live documents (and a
         // delete there would stay pending for this run's segments).
         let delete =
             self.keeper.searcher.num_docs() > 0 && (old.is_some() || !self.state_complete);
         if delete {
-            self.writer.delete_path(path);
+            self.writer.delete_path(path)?;
         }
         if let Some(old) = old {
             self.counts.removed += old.documents;
         }
-        delete
+        Ok(())
+    }
+
+    /// Before the documents of a file read again are added: its committed
+    /// documents go (in the commit that adds the new ones).
+    fn replace(&mut self, path: &str) -> Result<()> {
+        if self.keeper.replaced.contains(path) {
+            self.forget(path)?;
+        }
+        Ok(())
     }
 
     /// A file not read again: it keeps its documents.
@@ -80,6 +88,7 @@ impl Run<'_> {
 
     /// A file read whole in a worker.
     pub fn read_file(&mut self, k: &str, docs: Vec<IndexDoc>, report: FileReport, st: FileState) -> Result<()> {
+        self.replace(k)?;
         let file = self.keeper.start_file(k);
         let mut tally = Tally::default();
         for d in docs {
@@ -106,6 +115,7 @@ impl Run<'_> {
         detector: &Detector,
         scratch: &mut Scratch,
     ) -> Result<()> {
+        self.replace(k)?;
         let hash = hash_file(p);
         let file = self.keeper.start_file(k);
         let mut tally = Tally::default();
