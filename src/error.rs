@@ -106,7 +106,9 @@ impl Error {
         let kind_full = |k: std::io::ErrorKind| {
             matches!(
                 k,
-                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+                std::io::ErrorKind::StorageFull
+                    | std::io::ErrorKind::QuotaExceeded
+                    | std::io::ErrorKind::FileTooLarge
             )
         };
         match self {
@@ -114,7 +116,8 @@ impl Error {
             Error::Tantivy(tantivy::TantivyError::IoError(io)) if kind_full(io.kind()) => true,
             Error::Tantivy(e) => {
                 let s = e.to_string();
-                s.contains("(os error 28)") || s.contains("(os error 122)")
+                // ENOSPC, EDQUOT, EFBIG (a file size limit)
+                s.contains("(os error 28)") || s.contains("(os error 122)") || s.contains("(os error 27)")
             }
             _ => false,
         }

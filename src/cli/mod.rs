@@ -169,7 +169,7 @@ pub fn main() -> ExitCode {
                 .any(|c| c.downcast_ref::<crate::Error>().is_some_and(|k| k.is_disk_full()));
             match damage {
                 _ if full => eprintln!(
-                    "korpus: error: {}: no space left on the device; the index stays at its last commit: free space and run `korpus index` again",
+                    "korpus: error: {}: no space left on the device (or a quota or file size limit reached); the index stays at its last commit: free space and run `korpus index` again",
                     index.display()
                 ),
                 Some(what) => eprintln!(
