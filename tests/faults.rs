@@ -625,3 +625,41 @@ proptest::proptest! {
         proptest::prop_assert!(json_lines(&out).len() <= 5);
     }
 }
+
+/// A library user whose other threads spawn processes: between fork and exec
+/// a child shares the writer lock file that creation has just released, so
+/// the writer must not take that moment for another run's lock.
+#[test]
+fn lock_survives_children_spawned_by_other_threads() {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let spawner = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = Command::new("true").status();
+            }
+        })
+    };
+    let mut failures = Vec::new();
+    for i in 0..60 {
+        let t = TestDir::new();
+        let f = t.write(
+            "in/x.txt",
+            format!("Das ist ein kurzer deutscher Satz Nummer {i}.").as_bytes(),
+        );
+        let result = korpus::index::KorpusIndex::open_or_create(&t.index()).and_then(|idx| {
+            let opts = korpus::pipeline::IndexOptions {
+                jobs: 1,
+                heap_bytes: 15 << 20,
+                ..Default::default()
+            };
+            korpus::pipeline::index_paths(&idx, &[f], &opts, &|_, _| {}).map(|_| ())
+        });
+        if let Err(e) = result {
+            failures.push(format!("run {i}: {e}"));
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    spawner.join().unwrap();
+    assert!(failures.is_empty(), "{failures:?}");
+}

@@ -341,9 +341,9 @@ impl KorpusIndex {
                 }
             })?;
         use fs2::FileExt;
-        if lock.try_lock_exclusive().is_err() {
-            return Err(Error::Locked(dir.to_path_buf(), WRITER_LOCK.into()));
-        }
+        retry_while_locked(|| {
+            lock.try_lock_exclusive().map_err(|_| Error::Locked(dir.to_path_buf(), WRITER_LOCK.into()))
+        })?;
         Ok(lock)
     }
 
@@ -500,6 +500,23 @@ impl KorpusIndex {
             .iter()
             .map(|&a| Ok(self.stored_doc(&searcher.doc::<TantivyDocument>(a)?)))
             .collect()
+    }
+}
+
+/// Run `take` (a lock attempt) until it is not [`Error::Locked`] or about
+/// half a second has passed. A lock released a moment ago can still be held
+/// for a few microseconds by a child process another thread of this process
+/// is spawning (between fork and exec the child shares every open file, the
+/// lock file too); a real holder, another run, holds it far longer.
+pub(crate) fn retry_while_locked<T>(mut take: impl FnMut() -> Result<T>) -> Result<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
+    loop {
+        match take() {
+            Err(Error::Locked(..)) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -95,10 +95,8 @@ impl Pending {
 /// Its merge policy is [`KorpusMergePolicy`]. Its own indexing thread stays
 /// idle: segments are written by [`Lanes`] and handed to it.
 pub fn open_writer(index: &KorpusIndex) -> Result<IndexWriter> {
-    let writer = index
-        .tantivy()
-        .writer_with_num_threads(1, super::lanes::MIN_HEAP_BYTES)
-        .map_err(|e| match e {
+    let writer = super::retry_while_locked(|| {
+        index.tantivy().writer_with_num_threads(1, super::lanes::MIN_HEAP_BYTES).map_err(|e| match e {
             tantivy::TantivyError::LockFailure(tantivy::directory::error::LockError::IoError(io), _)
                 if super::dir::is_read_only(&io) =>
             {
@@ -108,7 +106,8 @@ pub fn open_writer(index: &KorpusIndex) -> Result<IndexWriter> {
                 Error::Locked(index.dir().to_path_buf(), super::WRITER_LOCK.into())
             }
             other => Error::Tantivy(other),
-        })?;
+        })
+    })?;
     writer.set_merge_policy(Box::new(KorpusMergePolicy::default()));
     Ok(writer)
 }
