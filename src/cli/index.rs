@@ -26,7 +26,7 @@ const OVERVIEW_MAX_STORE_BYTES: u64 = 24 << 20;
 #[command(
     after_help = "Records of JSONL, CSV and TSV files are named path:line in every output \
 (the 1-based line the record starts on); whole files (.txt, .md, .html) by their path.\n\n\
-Examples:\n  korpus index\n  korpus index feedback.jsonl articles/ --index /tmp/idx\n  korpus index export.csv --text-column message --strict"
+Examples:\n  korpus index\n  korpus index feedback.jsonl articles/ --index /tmp/idx\n  korpus index export.csv --text-column message --strict\n  korpus index corpus/ --shard 2/8 --index shards/2   (then: korpus merge shards/* --index all)"
 )]
 pub struct IndexArgs {
     /// Files or folders to index (.txt, .md, .html, .jsonl, .csv, .tsv/.tab).
@@ -58,6 +58,12 @@ pub struct IndexArgs {
     /// List every skipped file, duplicate and warning (else counts per reason).
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// Index only shard I of N (0-based) of the files: a file's shard is a
+    /// hash of its path under the given root, so every process agrees.
+    /// `auto` reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (or
+    /// _MIN/_MAX). Join the shards with `korpus merge`.
+    #[arg(long, value_name = "I/N|auto")]
+    shard: Option<String>,
 }
 
 /// Run `korpus index`.
@@ -81,6 +87,13 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
         commit_every: a.commit_every,
         prune: a.prune,
         force: a.force,
+        shard: match a.shard.as_deref() {
+            None => None,
+            Some("auto") => Some(
+                pipeline::shard::Shard::from_env(|k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?,
+            ),
+            Some(spec) => Some(spec.parse::<pipeline::shard::Shard>().map_err(anyhow::Error::msg)?),
+        },
         ..IndexOptions::default()
     };
     crate::ingest::check_roots(&a.paths)?;
@@ -121,6 +134,13 @@ pub fn run(g: &Global, a: IndexArgs) -> anyhow::Result<u8> {
                 out,
                 "  {} files unchanged, {} documents removed (changed or pruned files).",
                 summary.files_unchanged, summary.documents_removed
+            )?;
+        }
+        if let Some(sh) = summary.shard {
+            writeln!(
+                out,
+                "  shard {sh}: {} files belong to other shards (join them with `korpus merge`).",
+                summary.files_other_shards
             )?;
         }
         if summary.files_pruned > 0 {

@@ -5,6 +5,7 @@
 
 mod analyze;
 mod check;
+mod merge;
 mod detect;
 mod eval;
 mod index;
@@ -124,6 +125,8 @@ enum Command {
     Info(info::InfoArgs),
     /// Verify the index: checksums, schema version, manifest consistency.
     Check(check::CheckArgs),
+    /// Join the shard indexes of `index --shard I/N` into one index.
+    Merge(merge::MergeArgs),
     /// Evaluate analysis or language identification on labelled data.
     Eval(eval::EvalArgs),
 }
@@ -196,6 +199,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Analyze(a) => analyze::run(g, a),
         Command::Info(a) => info::run(g, a),
         Command::Check(a) => check::run(g, a),
+        Command::Merge(a) => merge::run(g, a),
         Command::Eval(a) => eval::run(g, a),
     }
 }

@@ -282,6 +282,50 @@ impl KorpusIndex {
         })
     }
 
+    /// A new index at `dir` (absent or empty) holding the live documents of
+    /// `segments` (of korpus indexes of this schema) that `keep` lets
+    /// through, merged into one segment by tantivy's segment merger (no
+    /// document is analyzed again). Used by `korpus merge`.
+    pub fn create_merged(
+        dir: &Path,
+        segments: &[tantivy::Segment],
+        keep: Vec<Option<tantivy::fastfield::AliveBitSet>>,
+    ) -> Result<Self> {
+        if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
+            return Err(Error::Invalid(format!(
+                "{} is not empty: merge writes a new index (give a new folder)",
+                dir.display()
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let lock = Self::lock_writer(dir)?;
+        let meta = KorpusMeta {
+            schema_version: SCHEMA_VERSION,
+            korpus_version: env!("CARGO_PKG_VERSION").to_string(),
+        };
+        let json = serde_json::to_string_pretty(&meta).expect("meta serializes");
+        state::write_atomic(&dir.join(KORPUS_META), json.as_bytes())?;
+        let (schema, fields) = build_schema();
+        let index = if segments.is_empty() {
+            Index::create(dir::KorpusDirectory::open(dir)?, schema, tantivy::IndexSettings::default())?
+        } else {
+            tantivy::indexer::merge_filtered_segments(
+                segments,
+                tantivy::IndexSettings::default(),
+                keep,
+                dir::KorpusDirectory::open(dir)?,
+            )?
+        };
+        drop(lock);
+        register_analyzers(&index);
+        Ok(KorpusIndex {
+            dir: dir.to_path_buf(),
+            index,
+            fields,
+            search_reader: Default::default(),
+        })
+    }
+
     /// Live documents per main language (codes) in `searcher`'s view.
     pub fn live_docs_by_lang(
         &self,

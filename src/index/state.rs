@@ -69,6 +69,9 @@ pub struct IndexState {
     pub version: u32,
     /// Files by path.
     pub files: BTreeMap<String, FileState>,
+    /// The shard this index holds (`korpus index --shard`), if any.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard: Option<crate::pipeline::shard::Shard>,
 }
 
 /// Version of the state format.

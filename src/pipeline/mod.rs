@@ -31,13 +31,15 @@
 //! files it holds, so the next run redoes only the rest.
 
 mod keep;
+pub mod merge;
 mod plan;
 mod prepare;
 mod read;
 pub mod report;
 mod run;
+pub mod shard;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::analysis::Scratch;
 use crate::detect::Detector;
@@ -73,6 +75,9 @@ pub struct IndexOptions {
     /// While streaming a large file, commit after this many bytes of text,
     /// so that tantivy's queue of added documents stays bounded.
     pub stream_commit_bytes: usize,
+    /// Index only the files of this shard ([`shard`]); the index records
+    /// it, so `korpus merge` can check the shards.
+    pub shard: Option<shard::Shard>,
 }
 
 /// Default of [`IndexOptions::commit_every`]. Every commit ends a segment
@@ -100,6 +105,7 @@ impl Default for IndexOptions {
             prune: false,
             force: false,
             stream_commit_bytes: 64 << 20,
+            shard: None,
         }
     }
 }
@@ -118,7 +124,14 @@ pub fn index_paths(
     // Files of a run that failed (a full disk, a kill) that no commit
     // holds: deleted before anything is written, so a rerun has their room.
     tantivy_writer.garbage_collect_files().wait()?;
-    let (files, discover_reports) = ingest::discover(paths)?;
+    let (mut files, mut discover_reports) = ingest::discover(paths)?;
+    let mut other_shards = 0;
+    if let Some(sh) = opts.shard {
+        let before = files.len() + discover_reports.len();
+        files.retain(|f| sh.owns(&shard::relative_to_root(f, paths)));
+        discover_reports.retain(|r| sh.owns(&shard::relative_to_root(Path::new(&r.path), paths)));
+        other_shards = before - files.len() - discover_reports.len();
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .build()
@@ -131,6 +144,17 @@ pub fn index_paths(
     } else {
         state::load_state(index)?
     };
+    let mut state = state;
+    if state.shard != opts.shard && (!state.files.is_empty() || index.searcher()?.num_docs() > 0) {
+        let name = |s: Option<shard::Shard>| s.map_or("no shard (all files)".to_string(), |s| format!("shard {s}"));
+        return Err(Error::Invalid(format!(
+            "{} holds {}, this run is {}: give the same --shard, or another --index",
+            index.dir().display(),
+            name(state.shard),
+            name(opts.shard)
+        )));
+    }
+    state.shard = opts.shard;
 
     let planned = plan::plan(&pool, &files, paths, &state, opts.prune);
     let searcher = index.searcher()?;
@@ -145,6 +169,8 @@ pub fn index_paths(
         counts: report::Counts {
             pruned: if opts.prune { gone } else { 0 },
             missing: if opts.prune { 0 } else { gone },
+            other_shards,
+            shard: opts.shard,
             ..Default::default()
         },
         since_commit: 0,

@@ -72,3 +72,36 @@ fn main_language(spans: &[LangSpan], detector: &Detector, body: &str) -> Lang {
         None => Lang::Und,
     }
 }
+
+/// A stored document made ready for the index again with its stored spans
+/// (no detection): `korpus merge` re-adds a document under a new id so.
+pub(super) fn prepare_stored(doc: crate::corpus::StoredDoc, scratch: &mut Scratch) -> IndexDoc {
+    let spans = doc.spans;
+    let lang = doc.lang;
+    let doc = Document {
+        id: doc.id,
+        path: doc.path,
+        line: doc.line,
+        title: doc.title,
+        body: doc.body,
+        meta: doc.meta,
+        source: doc.source,
+    };
+    let mut seen = tokenizer::Seen::default();
+    let analyzed = spans
+        .iter()
+        .map(|s| {
+            let mut v = String::with_capacity(s.end - s.start + 16);
+            tokenizer::pre_analyze(s.lang, &doc.body[s.start..s.end], scratch, &mut v, &mut seen);
+            v
+        })
+        .collect();
+    IndexDoc {
+        text_hash: ingest::content_id(&doc.body),
+        doc,
+        lang,
+        spans,
+        analyzed,
+        seen,
+    }
+}

@@ -35,6 +35,13 @@ pub struct IndexSummary {
     /// their documents are still in the index (use `--prune`).
     #[serde(default)]
     pub files_missing: usize,
+    /// The shard this index holds (`korpus index --shard I/N`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard: Option<super::shard::Shard>,
+    /// Files found that belong to other shards (not read, not counted in
+    /// `files_seen`).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub files_other_shards: usize,
     /// Documents added in this run.
     pub documents_added: usize,
     /// Documents deleted in this run (of changed and pruned files).
@@ -201,6 +208,8 @@ pub(super) fn summarize(
         files_unchanged: count("unchanged"),
         files_pruned: run.pruned,
         files_missing: run.missing,
+        shard: run.shard,
+        files_other_shards: run.other_shards,
         documents_added: run.added,
         documents_removed: run.removed,
         documents: searcher.num_docs(),
@@ -222,6 +231,8 @@ pub(super) struct Counts {
     pub removed: usize,
     pub pruned: usize,
     pub missing: usize,
+    pub other_shards: usize,
+    pub shard: Option<super::shard::Shard>,
 }
 
 /// Write the manifest of `summary` into the index folder `dir`.
