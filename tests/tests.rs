@@ -14,3 +14,5 @@ mod feedback;
 mod records;
 // Faults: repeated ids, huge arguments, read-only and damaged indexes, races.
 mod faults;
+// Sharded indexing and merge.
+mod shards;
