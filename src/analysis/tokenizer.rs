@@ -37,6 +37,12 @@ pub const PRE_ANALYZED: char = '\u{0}';
 const TERM_END: u8 = 1;
 const TOKEN_END: u8 = 2;
 
+/// How many tokens [`KorpusTokenizer`] emits for a value of [`pre_analyze`]:
+/// what tantivy counts as the field's length in that document.
+pub(crate) fn token_count(value: &str) -> u64 {
+    value.bytes().filter(|&b| b == TOKEN_END).count() as u64
+}
+
 /// Analyze `text` in `lang` and append, to `out`, the value that makes
 /// [`KorpusTokenizer`] emit exactly the tokens it would emit for `text`:
 /// `NUL (term 0x01 position 0x02)*`. The kinds of the text's tokens and the

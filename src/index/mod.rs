@@ -33,7 +33,7 @@ use crate::lang::Lang;
 pub use search::{Hit, SearchOptions};
 
 /// Version of the index layout; bump when the schema or analysis changes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 /// File in the index folder holding korpus's own metadata.
 pub const KORPUS_META: &str = "korpus.json";
 /// File in the index folder listing what happened to every input file.
@@ -91,6 +91,11 @@ pub struct Fields {
     pub run: Field,
     /// One analyzed body field per language, in `Lang::ALL` order.
     pub body: Vec<(Lang, Field)>,
+    /// Per body field, the document's token count there (fast, u64): the
+    /// exact token totals BM25 needs over the live documents
+    /// ([`search::LiveStats`]), which tantivy only estimates for segments
+    /// with deleted or filtered-out documents.
+    pub tokens: Vec<(Field, Field)>,
 }
 
 impl Fields {
@@ -138,6 +143,10 @@ fn build_schema() -> (Schema, Fields) {
             );
             (l, b.add_text_field(&body_field_name(l), opts))
         })
+        .collect::<Vec<(Lang, Field)>>();
+    let tokens = body
+        .iter()
+        .map(|&(l, f)| (f, b.add_u64_field(&format!("tokens_{}", l.code()), FAST)))
         .collect();
     (
         b.build(),
@@ -157,6 +166,7 @@ fn build_schema() -> (Schema, Fields) {
             url,
             run,
             body,
+            tokens,
         },
     )
 }
@@ -170,6 +180,9 @@ pub struct KorpusIndex {
     /// parses `meta.json`, which holds the per-file state of incremental runs
     /// (megabytes on a large corpus), so repeated searches share one.
     search_reader: std::sync::OnceLock<tantivy::IndexReader>,
+    /// Exact token totals of the last searcher generation (see
+    /// [`search::LiveStats`]).
+    live_tokens: search::LiveTokens,
 }
 
 impl std::fmt::Debug for KorpusIndex {
@@ -229,6 +242,7 @@ impl KorpusIndex {
             index,
             fields,
             search_reader: Default::default(),
+            live_tokens: Default::default(),
         })
     }
 
@@ -279,6 +293,7 @@ impl KorpusIndex {
             index,
             fields,
             search_reader: Default::default(),
+            live_tokens: Default::default(),
         })
     }
 
@@ -323,6 +338,7 @@ impl KorpusIndex {
             index,
             fields,
             search_reader: Default::default(),
+            live_tokens: Default::default(),
         })
     }
 

@@ -105,6 +105,7 @@ const BATCH_TEXT_BYTES: usize = 8 << 20;
 /// `offset + limit` falls at the same place in every index of the same corpus.
 fn ranked<K: Ord>(
     searcher: &tantivy::Searcher,
+    stats: &LiveStats,
     q: &dyn Query,
     offset: usize,
     limit: usize,
@@ -120,12 +121,13 @@ fn ranked<K: Ord>(
     }
     let mut fetch = want + 1;
     let (mut top, total) = loop {
-        let (top, total) = searcher.search(
+        let (top, total) = searcher.search_with_statistics_provider(
             q,
             &(
                 TopDocs::with_limit(fetch).order_by_score(),
                 tantivy::collector::Count,
             ),
+            stats,
         )?;
         // Done when every hit is here, or the last one fetched scores below
         // the last one wanted (so no tie with it was cut off).
@@ -488,7 +490,8 @@ impl KorpusIndex {
         let searcher = self.search_searcher()?;
         // 0 = every hit, as in `stats` and `kwic`.
         let limit = if opts.limit == 0 { usize::MAX } else { opts.limit };
-        let (top, total) = ranked(&searcher, &*q, opts.offset, limit, |addr| {
+        let stats = LiveStats::new(self, &searcher)?;
+        let (top, total) = ranked(&searcher, &stats, &*q, opts.offset, limit, |addr| {
             let d: TantivyDocument = searcher.doc(addr)?;
             let f = self.fields();
             let s = |field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
@@ -781,5 +784,87 @@ mod window_tests {
         assert!(parts[1..].iter().all(|p| p.starts_with(' ')));
         let rtl = "مشتری ".repeat(500);
         assert_eq!(super::windows(&rtl, 333).collect::<String>(), rtl);
+    }
+}
+
+/// The exact token totals of the body fields over the live documents of one
+/// searcher generation, cached in the index: summed from the per-document
+/// token counts (`tokens_<lang>` fast fields) once per generation.
+#[derive(Default)]
+pub(crate) struct LiveTokens(std::sync::Mutex<Option<(u64, std::sync::Arc<Vec<(tantivy::schema::Field, u64)>>)>>);
+
+/// BM25 statistics over the live documents, exact whatever the segments:
+/// tantivy counts the tokens and document frequencies of deleted documents
+/// too, and estimates token totals from quantized field lengths where
+/// segments with deleted documents were merged (an incremental run,
+/// `korpus merge`). With these, an index scores as a clean build of the same
+/// files does.
+pub(crate) struct LiveStats<'a> {
+    searcher: &'a tantivy::Searcher,
+    tokens: std::sync::Arc<Vec<(tantivy::schema::Field, u64)>>,
+}
+
+impl<'a> LiveStats<'a> {
+    pub(crate) fn new(index: &KorpusIndex, searcher: &'a tantivy::Searcher) -> Result<Self> {
+        let generation = searcher.generation().generation_id();
+        let mut cache = index.live_tokens.0.lock().expect("live tokens lock");
+        if let Some((g, t)) = cache.as_ref() {
+            if *g == generation {
+                return Ok(LiveStats { searcher, tokens: t.clone() });
+            }
+        }
+        let schema = index.tantivy().schema();
+        let mut totals = Vec::new();
+        for &(body, tokens) in &index.fields().tokens {
+            let name = schema.get_field_name(tokens);
+            let mut n = 0u64;
+            for reader in searcher.segment_readers() {
+                let col = reader.fast_fields().u64(name)?;
+                n += match reader.alive_bitset() {
+                    None => (0..reader.max_doc()).filter_map(|d| col.first(d)).sum::<u64>(),
+                    Some(alive) => alive.iter_alive().filter_map(|d| col.first(d)).sum::<u64>(),
+                };
+            }
+            totals.push((body, n));
+        }
+        let t = std::sync::Arc::new(totals);
+        *cache = Some((generation, t.clone()));
+        Ok(LiveStats { searcher, tokens: t })
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for LiveStats<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        match self.tokens.iter().find(|(f, _)| *f == field) {
+            Some((_, n)) => Ok(*n),
+            None => self.searcher.total_num_tokens(field),
+        }
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.searcher.num_docs())
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let mut n = 0u64;
+        for reader in self.searcher.segment_readers() {
+            let inv = reader.inverted_index(term.field())?;
+            match reader.alive_bitset() {
+                None => n += u64::from(inv.doc_freq(term)?),
+                Some(alive) => {
+                    if let Some(mut p) = inv.read_postings(term, IndexRecordOption::Basic)? {
+                        use tantivy::DocSet;
+                        let mut d = p.doc();
+                        while d != tantivy::TERMINATED {
+                            if alive.is_alive(d) {
+                                n += 1;
+                            }
+                            d = p.advance();
+                        }
+                    }
+                }
+            }
+        }
+        Ok(n)
     }
 }

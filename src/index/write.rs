@@ -298,8 +298,19 @@ fn document(f: &Fields, run: &str, p: IndexDoc) -> TantivyDocument {
     if let Some(t) = &p.doc.title {
         doc.add_text(f.title, t);
     }
+    let mut tokens: Vec<(Lang, u64)> = Vec::new();
     for (s, v) in p.spans.iter().zip(p.analyzed) {
+        let n = crate::analysis::tokenizer::token_count(&v);
+        match tokens.iter_mut().find(|(l, _)| *l == s.lang) {
+            Some(t) => t.1 += n,
+            None => tokens.push((s.lang, n)),
+        }
         doc.add_text(f.body(s.lang), v);
+    }
+    for (l, n) in tokens {
+        let body = f.body(l);
+        let field = f.tokens.iter().find(|(b, _)| *b == body).expect("a token field per body field").1;
+        doc.add_u64(field, n);
     }
     for k in p.seen.kinds.iter() {
         doc.add_text(f.kind, k.name());
